@@ -1,0 +1,12 @@
+export * from "./ast.js";
+export { parseCondition, libsPosition, DEFAULT_MAX_NESTING } from "./parse.js";
+export type { ParseOptions, ParseResult, ConditionError, ConditionErrorCode } from "./parse.js";
+export { asString, printCondition, quote, isIdentifier } from "./printer.js";
+export { escapeString, unescapeString, EscapeError } from "./escaping.js";
+export type { UnescapeOptions } from "./escaping.js";
+export { walk, childrenOf, nodesOf } from "./visitor.js";
+export type { Visitor } from "./visitor.js";
+export { toLibsJson, libsPositions } from "./json.js";
+export type { LibsJson, JsonOptions } from "./json.js";
+export { parseOutput } from "./output.js";
+export type { OutputToken, OutputParseResult } from "./output.js";
