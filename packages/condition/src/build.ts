@@ -156,9 +156,7 @@ export class AstBuilder {
       child = this.error(nodeRange(node, this.endOffset));
     }
     if (!negate) return child;
-    const start = nots[0]?.startOffset ?? notParen?.startOffset ?? child.range.start;
-    const close = notParen && groupRest ? nodeRange(groupRest, child.range.end).end : child.range.end;
-    return { type: "not", child, range: { start, end: Math.max(close, child.range.end) } };
+    return { type: "not", child, range: nodeRange(node, child.range.start) };
   }
 
   group(node: CstNode): Expr {

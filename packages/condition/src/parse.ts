@@ -5,7 +5,7 @@ import { AstBuilder, tokenEnd } from "./build.js";
 import type { UnescapeOptions } from "./escaping.js";
 import { unescapeString } from "./escaping.js";
 import * as T from "./lexer.js";
-import { parserInstance } from "./parser.js";
+import { MESSAGES, parserInstance } from "./parser.js";
 
 export interface ParseOptions extends UnescapeOptions {
   /**
@@ -38,7 +38,11 @@ export interface ParseResult {
   errors: ConditionError[];
 }
 
-export const DEFAULT_MAX_NESTING = 1000;
+/**
+ * Default nesting limit. libs master stops at a recursion depth of 1000, about 200 nested
+ * parentheses; falcokit stops at the same point and never lets the JavaScript stack overflow.
+ */
+export const DEFAULT_MAX_NESTING = 200;
 
 const openers = new Set([T.LParen, T.NotParen, T.TListOpen, T.ListOpenValue, T.LhsTransformerOpen, T.RhsTransformerOpen, T.NestedTransformerOpen, T.RhsValOpen]);
 const closers = new Set([T.RParen, T.TClose, T.TListClose, T.ListClose]);
@@ -75,26 +79,23 @@ export function parseCondition(text: string, options: ParseOptions = {}): ParseR
   for (const t of tokens) {
     if (openers.has(t.tokenType)) {
       if (++depth > maxNesting) {
-        return {
-          ast: undefined,
-          errors: [
-            {
-              code: "parse/too-deep",
-              message: `condition nests deeper than ${maxNesting} levels of parentheses and transformers`,
-              offset: t.startOffset,
-              range: { start: t.startOffset, end: tokenEnd(t) },
-            },
-          ],
-        };
+        return { ast: undefined, errors: [tooDeep(`condition nests deeper than ${maxNesting} levels of parentheses and transformers`, t)] };
       }
     } else if (closers.has(t.tokenType) && depth > 0) depth--;
   }
 
   const parser = parserInstance;
-  parser.input = tokens;
-  const cst = parser.filter();
   const builder = new AstBuilder(options, text.length);
-  const ast = builder.filter(cst);
+  let ast: Expr;
+  try {
+    parser.input = tokens;
+    ast = builder.filter(parser.filter());
+  } catch (e) {
+    // Only a stack overflow can escape (a caller deep in its own stack, a huge maxNesting).
+    if (!(e instanceof RangeError)) throw e;
+    parser.reset();
+    return { ast: undefined, errors: [tooDeep("condition nests too deeply to parse", tokens[0]!)] };
+  }
 
   type Pending = ConditionError & { trigger: number };
   const pending: Pending[] = [];
@@ -113,11 +114,27 @@ export function parseCondition(text: string, options: ParseOptions = {}): ParseR
   return { ast, errors };
 }
 
+function tooDeep(message: string, at: IToken): ConditionError {
+  return {
+    code: "parse/too-deep",
+    message,
+    offset: at.startOffset,
+    range: { start: at.startOffset, end: tokenEnd(at) },
+  };
+}
+
 function syntaxError(e: IRecognitionException, tokens: IToken[], text: string, options: UnescapeOptions): ConditionError & { trigger: number } {
   const t = e.token;
   const atEnd = t.tokenType === EOF || Number.isNaN(t.startOffset);
   const offset = atEnd ? text.length : t.startOffset;
   let message = e.message;
+  if (message === MESSAGES.andBlank || message === MESSAGES.orBlank) {
+    // The operand alternatives are chosen by lookahead, so a blank followed by something that
+    // cannot start an operand lands here too; libs then fails in parse_check instead.
+    const idx = atEnd ? tokens.length : tokens.indexOf(t);
+    const keyword = tokens[idx - 1];
+    if (keyword && tokenEnd(keyword) < offset) message = MESSAGES.check;
+  }
   if (e.name === "NotAllInputParsedException" || message.startsWith("expected ") === false || /^expected [A-Z]/.test(message)) {
     // Input left over after a complete expression (or a recovery re-sync): libs' wording.
     const idx = atEnd ? tokens.length : tokens.indexOf(t);

@@ -118,7 +118,8 @@ function printExpr(e: Expr, ctx: Context): string {
       // libs folds a run of `not`s, so a double negation needs parentheses to survive.
       return e.child.type === "not" ? `not (${printExpr(e.child, "top")})` : `not ${printExpr(e.child, "not")}`;
     case "identifier":
-      return e.name;
+      // A macro named `not` would read as the `not` keyword when a blank follows it.
+      return e.name === "not" ? "(not)" : e.name;
     case "unary_check":
       return `${printOperand(e.left)} exists`;
     case "binary_check": {
