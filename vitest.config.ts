@@ -9,6 +9,7 @@ const packages = readdirSync(new URL("./packages", import.meta.url)).filter((nam
 
 export default defineConfig({
   test: {
+    reporters: ["default", "./vitest.summary-reporter.ts"],
     projects: packages.map((name) => ({
       resolve: { conditions: ["@falcokit/source"] },
       ssr: { resolve: { conditions: ["@falcokit/source"] } },

@@ -28,9 +28,14 @@ export interface FalcoLocation {
   itemType: string;
   itemName: string;
   offset: number;
-  /** Falco's own line and column (0-based) when they differ from the true ones. */
-  falcoLine?: number;
-  falcoColumn?: number;
+  /**
+   * Falco's own position when it is not simply `offset` in the file: for a condition
+   * expression Falco names the position after the condition text and adds the parser's
+   * 1-based line and column to the YAML mark's 0-based ones.
+   */
+  position?: { name: string; line: number; column: number; offset: number };
+  /** The text Falco cuts its snippet from when it is not the file (a condition expression). */
+  snippetText?: string;
 }
 
 /**
