@@ -109,8 +109,6 @@ const ownCodes: CodeInfo[] = [
   { code: "parse/empty", severity: "error", title: "The condition is empty", docs: "docs/codes.md#parseempty" },
   { code: "parse/too-deep", severity: "error", title: "The condition nests deeper than falcokit parses", docs: "docs/codes.md#parsetoo-deep" },
   { code: "output/syntax-error", severity: "error", title: "An output string has a malformed %field token", docs: "docs/codes.md#outputsyntax-error" },
-  { code: "yaml/syntax-error", severity: "error", title: "The file is not valid YAML", docs: "docs/codes.md#yamlsyntax-error" },
-  { code: "yaml/structure", severity: "error", title: "The file is YAML but not a sequence of rules-file items", docs: "docs/codes.md#yamlstructure" },
   { code: "schema/violation", severity: "warning", title: "An item does not match the rules-file JSON Schema", docs: "docs/codes.md#schemaviolation" },
   { code: "file/unreadable", severity: "error", title: "A file could not be read", docs: "docs/codes.md#fileunreadable" },
   { code: "file/binary", severity: "error", title: "A file holds binary data, not text", docs: "docs/codes.md#filebinary" },
