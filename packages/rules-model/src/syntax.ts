@@ -42,7 +42,10 @@ function conditionDiagnostic(
   parsed: { text: string; shift: number },
 ): Diagnostic {
   const text = condition.text;
-  const local = (o: number) => Math.min(text.length, Math.max(0, o - parsed.shift));
+  // An error at the very end points just past the last non-blank character rather than past
+  // the line break a block scalar ends with.
+  const end = text.trimEnd().length;
+  const local = (o: number) => Math.min(end, Math.max(0, o - parsed.shift));
   const range: OffsetRange =
     error.range.end > error.range.start
       ? condition.toFileRange({ start: local(error.range.start), end: local(error.range.end) })

@@ -1,0 +1,83 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { EXIT, UsageError, processIo, type Io } from "./io.js";
+import { runParse } from "./commands/parse.js";
+import { runValidate } from "./commands/validate.js";
+import { VERSION } from "./version.js";
+
+const HELP = `falcokit ${VERSION}: offline tools for Falco rules
+
+Usage:
+  falcokit parse CONDITION [--format text|json]   print the AST of a condition
+  falcokit parse --stdin                          one condition per input line, one JSON result per line
+  falcokit validate FILES... [--format text|json] [--strict]
+                                                  check rules files as Falco loads them, in order
+
+Files may be paths, directories (their *.yaml and *.yml files) or globs.
+Exit codes: 0 all well, 1 problems found, 2 bad usage or unreadable input.
+Documentation: docs/README.md
+`;
+
+type Handler = (positionals: string[], values: Record<string, string | boolean | undefined>, io: Io) => Promise<number>;
+
+interface Command {
+  options: ParseArgsConfig["options"];
+  run: Handler;
+}
+
+function format(value: unknown, allowed: readonly string[]): string {
+  const f = (value as string | undefined) ?? allowed[0]!;
+  if (!allowed.includes(f)) throw new UsageError(`unknown format '${f}' (expected ${allowed.join(" or ")})`);
+  return f;
+}
+
+const commands: Record<string, Command> = {
+  parse: {
+    options: { format: { type: "string" }, stdin: { type: "boolean" } },
+    run: (pos, values, io) => {
+      if (pos.length > 1) throw new UsageError("parse takes one condition (quote it)");
+      return runParse(
+        { ...(pos[0] !== undefined ? { condition: pos[0] } : {}), stdin: Boolean(values.stdin), format: format(values.format, ["text", "json"]) as "text" | "json" },
+        io,
+      );
+    },
+  },
+  validate: {
+    options: { format: { type: "string" }, strict: { type: "boolean" } },
+    run: (pos, values, io) => {
+      if (pos.length === 0) throw new UsageError("validate needs at least one rules file");
+      return runValidate({ files: pos, format: format(values.format, ["text", "json"]) as "text" | "json", strict: Boolean(values.strict) }, io);
+    },
+  },
+};
+
+/** Runs the CLI with `argv` (without `node` and the script) and returns the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    io.stdout(HELP);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === "--version" || name === "-v" || name === "version") {
+    io.stdout(`${VERSION}\n`);
+    return EXIT.ok;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr(`falcokit: unknown command '${name}'\n\n${HELP}`);
+    return EXIT.usage;
+  }
+  try {
+    if (rest.includes("--help") || rest.includes("-h")) {
+      io.stdout(HELP);
+      return EXIT.ok;
+    }
+    const { positionals, values } = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true });
+    return await command.run(positionals, values as Record<string, string | boolean | undefined>, io);
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof Error && "code" in e && String((e as { code: unknown }).code).startsWith("ERR_PARSE_ARGS"))) {
+      io.stderr(`falcokit ${name}: ${(e as Error).message}\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}
