@@ -1,1 +1,10 @@
-export {};
+export { loadRules, FALCO_ENGINE_VERSION } from "./engine.js";
+export type { LoadOptions, LoadResult, FileResult, RulesSource } from "./engine.js";
+export { describeRuleset } from "./describe.js";
+export type { RulesetDescription, RuleDescription, MacroDescription, ListDescription } from "./describe.js";
+export type { CompileResult, CompiledRule, CompiledMacro, AppendOutput } from "./compiler.js";
+export type { Collector, RuleInfo, MacroInfo, ListInfo, ExceptionInfo, Provenance, EngineVersion } from "./collector.js";
+export { resolveList, compileLists, quoteItem } from "./lists.js";
+export { TrackedText } from "./tracked.js";
+export { diffRulesets, formatChanges, requiredBump } from "./diff.js";
+export type { Change, ChangeLevel } from "./diff.js";

@@ -20,5 +20,5 @@ export {
 export { ITEM_KINDS, KNOWN_KEYS, RULE_APPENDABLE, RULE_REPLACEABLE, WARNING_APPEND, WARNING_ENABLED, ERROR_OVERRIDE_APPEND } from "./items.js";
 export { buildScalarMap, type ScalarOffsetMap } from "./scalar-map.js";
 export { scalarOffsetMap } from "./scalar.js";
-export { ItemType } from "./context.js";
+export { ItemType, Ctx, ROOT_CTX, falcoMark } from "./context.js";
 export type * from "./types.js";
