@@ -20,6 +20,8 @@ export interface FalcoEntry {
   falcokit: {
     code: string;
     severity: string;
+    /** The file the range is in (a problem found while loading one file may be in an earlier one). */
+    file: string;
     range: { start: { line: number; column: number; offset: number }; end: { line: number; column: number; offset: number } };
   };
 }
@@ -65,10 +67,27 @@ function fallbackCode(d: Diagnostic): string {
   return d.severity === "error" ? "LOAD_ERR_YAML_PARSE" : "LOAD_UNKNOWN_ITEM";
 }
 
-export function falcoEntry(d: Diagnostic, name: string, index: LineIndex): FalcoEntry {
+/** Texts of the loaded files by name, with their line indexes (built on demand). */
+export class FileTexts {
+  private readonly indexes = new Map<string, LineIndex>();
+  constructor(private readonly texts: ReadonlyMap<string, string>) {}
+
+  index(name: string): LineIndex {
+    let i = this.indexes.get(name);
+    if (!i) {
+      i = new LineIndex(this.texts.get(name) ?? "");
+      this.indexes.set(name, i);
+    }
+    return i;
+  }
+}
+
+export function falcoEntry(d: Diagnostic, resultName: string, texts: FileTexts): FalcoEntry {
   const code = d.falco?.code ?? fallbackCode(d);
   const info = FALCO_LOAD_CODES[code];
   const isError = d.severity === "error";
+  const file = d.file ?? resultName;
+  const index = texts.index(file);
   const locations: FalcoLocation[] = d.falco?.locations.length
     ? d.falco.locations
     : [{ itemType: "rules content", itemName: "", offset: 0 }];
@@ -77,7 +96,7 @@ export function falcoEntry(d: Diagnostic, name: string, index: LineIndex): Falco
     return {
       item_type: l.itemType,
       item_name: l.itemName,
-      position: l.position ?? { name, line: p.line, column: p.character, offset: l.offset },
+      position: l.position ?? { name: file, line: p.line, column: p.character, offset: l.offset },
     };
   });
   const last = locations[locations.length - 1]!;
@@ -93,6 +112,7 @@ export function falcoEntry(d: Diagnostic, name: string, index: LineIndex): Falco
     falcokit: {
       code: d.code,
       severity: d.severity,
+      file,
       range: {
         start: { line: start.line + 1, column: start.character + 1, offset: d.range.start },
         end: { line: end.line + 1, column: end.character + 1, offset: d.range.end },
@@ -101,16 +121,13 @@ export function falcoEntry(d: Diagnostic, name: string, index: LineIndex): Falco
   };
 }
 
-export function falcoFileResult(name: string, text: string, diagnostics: readonly Diagnostic[]): FalcoFileResult {
-  const index = new LineIndex(text);
-  const schema = diagnostics.filter((d) => d.code === "schema/violation");
-  const rest = diagnostics.filter((d) => d.code !== "schema/violation");
+export function falcoFileResult(name: string, texts: FileTexts, diagnostics: readonly Diagnostic[], schema: readonly Diagnostic[]): FalcoFileResult {
   return {
     name,
-    successful: !rest.some((d) => d.severity === "error"),
+    successful: !diagnostics.some((d) => d.severity === "error"),
     schema_valid: schema.length === 0,
     schema_warnings: schema.map((d) => d.message),
-    errors: rest.filter((d) => d.severity === "error").map((d) => falcoEntry(d, name, index)),
-    warnings: rest.filter((d) => d.severity !== "error").map((d) => falcoEntry(d, name, index)),
+    errors: diagnostics.filter((d) => d.severity === "error").map((d) => falcoEntry(d, name, texts)),
+    warnings: diagnostics.filter((d) => d.severity !== "error").map((d) => falcoEntry(d, name, texts)),
   };
 }

@@ -2,6 +2,9 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { EXIT, UsageError, processIo, type Io } from "./io.js";
 import { runParse } from "./commands/parse.js";
 import { runValidate } from "./commands/validate.js";
+import { runRules } from "./commands/rules.js";
+import { runDiff } from "./commands/diff.js";
+import type { LoadFlags } from "./load.js";
 import { VERSION } from "./version.js";
 
 const HELP = `falcokit ${VERSION}: offline tools for Falco rules
@@ -10,14 +13,23 @@ Usage:
   falcokit parse CONDITION [--format text|json]   print the AST of a condition
   falcokit parse --stdin                          one condition per input line, one JSON result per line
   falcokit validate FILES... [--format text|json] [--strict]
-                                                  check rules files as Falco loads them, in order
+                                                  load rules files as Falco does, in order, and report every problem
+  falcokit rules FILES... [--format text|json]    the effective ruleset after all overrides (like falco -L)
+  falcokit diff BASE... -- HEAD... [--format text|json]
+                                                  classified changes between two rulesets (major/minor/patch)
+
+Loading options (validate, rules, diff):
+  --falco-compat            stop each file at its first error, as Falco does
+  --engine-version X.Y.Z    the engine version for required_engine_version (default 0.62.0, Falco 0.44.1)
+  --plugin NAME=VERSION     a loaded plugin, to check required_plugin_versions (repeatable)
+  --fields FILE             field catalogs from the output of "falco --list --format json"
 
 Files may be paths, directories (their *.yaml and *.yml files) or globs.
 Exit codes: 0 all well, 1 problems found, 2 bad usage or unreadable input.
 Documentation: docs/README.md
 `;
 
-type Handler = (positionals: string[], values: Record<string, string | boolean | undefined>, io: Io) => Promise<number>;
+type Handler = (positionals: string[], values: Record<string, unknown>, io: Io) => Promise<number>;
 
 interface Command {
   options: ParseArgsConfig["options"];
@@ -28,6 +40,20 @@ function format(value: unknown, allowed: readonly string[]): string {
   const f = (value as string | undefined) ?? allowed[0]!;
   if (!allowed.includes(f)) throw new UsageError(`unknown format '${f}' (expected ${allowed.join(" or ")})`);
   return f;
+}
+
+const loadOptions = {
+  "falco-compat": { type: "boolean" },
+  "engine-version": { type: "string" },
+  plugin: { type: "string", multiple: true },
+  fields: { type: "string" },
+} as const;
+
+function loadFlags(values: Record<string, unknown>): LoadFlags {
+  const flags: LoadFlags = { falcoCompat: Boolean(values["falco-compat"]), plugins: (values.plugin as string[] | undefined) ?? [] };
+  if (typeof values["engine-version"] === "string") flags.engineVersion = values["engine-version"];
+  if (typeof values.fields === "string") flags.fields = values.fields;
+  return flags;
 }
 
 const commands: Record<string, Command> = {
@@ -42,11 +68,22 @@ const commands: Record<string, Command> = {
     },
   },
   validate: {
-    options: { format: { type: "string" }, strict: { type: "boolean" } },
+    options: { format: { type: "string" }, strict: { type: "boolean" }, ...loadOptions },
     run: (pos, values, io) => {
       if (pos.length === 0) throw new UsageError("validate needs at least one rules file");
-      return runValidate({ files: pos, format: format(values.format, ["text", "json"]) as "text" | "json", strict: Boolean(values.strict) }, io);
+      return runValidate({ files: pos.filter((p) => p !== "--"), format: format(values.format, ["text", "json"]) as "text" | "json", strict: Boolean(values.strict), ...loadFlags(values) }, io);
     },
+  },
+  rules: {
+    options: { format: { type: "string" }, ...loadOptions },
+    run: (pos, values, io) => {
+      if (pos.length === 0) throw new UsageError("rules needs at least one rules file");
+      return runRules({ files: pos.filter((p) => p !== "--"), format: format(values.format, ["text", "json"]) as "text" | "json", ...loadFlags(values) }, io);
+    },
+  },
+  diff: {
+    options: { format: { type: "string" }, ...loadOptions },
+    run: (pos, values, io) => runDiff({ files: pos, format: format(values.format, ["text", "json"]) as "text" | "json", ...loadFlags(values) }, io),
   },
 };
 
@@ -71,8 +108,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       io.stdout(HELP);
       return EXIT.ok;
     }
-    const { positionals, values } = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true });
-    return await command.run(positionals, values as Record<string, string | boolean | undefined>, io);
+    const { values, tokens } = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true, tokens: true });
+    // Positionals in order, with a `--` where the option terminator stood (diff's separator).
+    const positionals = tokens.flatMap((t) => (t.kind === "positional" ? [t.value] : t.kind === "option-terminator" ? ["--"] : []));
+    return await command.run(positionals, values as Record<string, unknown>, io);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof Error && "code" in e && String((e as { code: unknown }).code).startsWith("ERR_PARSE_ARGS"))) {
       io.stderr(`falcokit ${name}: ${(e as Error).message}\n`);

@@ -342,7 +342,10 @@ export class Compiler {
   }
 }
 
+/** Whether a field can be displayed in an output (it exists, and is not filter-only). */
 function compiles(field: Node & { type: "field" }, catalog: FieldCatalog): boolean {
+  const match = catalog.lookup(field.name, field.arg);
+  if (match?.ok && match.field.filterOnly) return false;
   return !compileFilter({ type: "unary_check", left: field, op: "exists", opRange: field.range, range: field.range }, catalog).error;
 }
 

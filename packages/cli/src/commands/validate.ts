@@ -1,46 +1,53 @@
-import { LineIndex, sortDiagnostics, type Diagnostic } from "@falcokit/diagnostics";
-import { validateRules } from "@falcokit/rules-model";
-import { expandFileArgs } from "../files.js";
-import { falcoFileResult } from "../falco-json.js";
+import type { Diagnostic } from "@falcokit/diagnostics";
+import { FileTexts, falcoFileResult } from "../falco-json.js";
 import { EXIT, type Io } from "../io.js";
+import { loadFiles, type LoadFlags } from "../load.js";
 import { renderDiagnostic } from "../render.js";
-import { readRulesFile } from "../read.js";
 
-export interface ValidateArgs {
+export interface ValidateArgs extends LoadFlags {
   files: string[];
   format: "text" | "json";
   strict: boolean;
 }
 
-interface FileOutcome {
+interface Outcome {
   name: string;
-  text: string;
   diagnostics: Diagnostic[];
+  schema: Diagnostic[];
   unreadable: boolean;
 }
 
-/** `falcokit validate`: every file in order, with Falco's load diagnostics. */
+const key = (d: Diagnostic) => `${d.file}\u0000${d.range.start}\u0000${d.range.end}\u0000${d.code}\u0000${d.message}`;
+
+/** `falcokit validate`: the files loaded in order, with every load problem. */
 export async function runValidate(args: ValidateArgs, io: Io): Promise<number> {
-  const outcomes: FileOutcome[] = [];
-  for (const f of expandFileArgs(args.files, io.cwd)) {
-    const read = readRulesFile(f, io);
-    if (read.kind !== "text") {
-      outcomes.push({ name: f.display, text: read.text, diagnostics: [read.diagnostic], unreadable: read.kind === "unreadable" });
-      continue;
-    }
-    const { diagnostics } = validateRules(read.text, { fileName: f.display });
-    outcomes.push({ name: f.display, text: read.text, diagnostics: sortDiagnostics(diagnostics), unreadable: false });
-  }
+  const { files, result, texts } = loadFiles(args.files, args, io);
+  const byName = new Map(result.files.map((r) => [r.name, r]));
+  const outcomes: Outcome[] = files.map((f) => {
+    if (f.problem) return { name: f.name, diagnostics: [f.problem], schema: [], unreadable: f.unreadable };
+    const r = byName.get(f.name)!;
+    return { name: f.name, diagnostics: r.diagnostics, schema: r.schema, unreadable: false };
+  });
+  const fileTexts = new FileTexts(texts);
 
   if (args.format === "json") {
-    const results = outcomes.map((o) => falcoFileResult(o.name, o.text, o.diagnostics));
+    const results = outcomes.map((o) => falcoFileResult(o.name, fileTexts, o.diagnostics, o.schema));
     io.stdout(JSON.stringify({ falco_load_results: results }, null, 2) + "\n");
   } else {
+    // Falco repeats warnings about earlier files' items in later results; show each once.
+    const shown = new Set<string>();
     for (const o of outcomes) {
-      const index = new LineIndex(o.text);
-      for (const d of o.diagnostics) io.stdout(renderDiagnostic(d, o.name, index, { color: io.color }));
-      const errors = o.diagnostics.filter((d) => d.severity === "error").length;
-      const warnings = o.diagnostics.length - errors;
+      const own = [...o.diagnostics, ...o.schema].sort((a, b) => (a.file === b.file ? a.range.start - b.range.start : 0));
+      for (const d of own) {
+        const k = key(d);
+        if (shown.has(k)) continue;
+        shown.add(k);
+        const file = d.file ?? o.name;
+        io.stdout(renderDiagnostic(d, file, fileTexts.index(file), { color: io.color }));
+      }
+      const all = [...o.diagnostics, ...o.schema];
+      const errors = all.filter((d) => d.severity === "error").length;
+      const warnings = all.length - errors;
       const status = errors > 0 ? "Invalid" : warnings > 0 ? "Ok, with warnings" : "Ok";
       const counts = errors + warnings > 0 ? ` (${plural(errors, "error")}, ${plural(warnings, "warning")})` : "";
       io.stdout(`${o.name}: ${status}${counts}\n`);
@@ -48,7 +55,7 @@ export async function runValidate(args: ValidateArgs, io: Io): Promise<number> {
   }
 
   if (outcomes.some((o) => o.unreadable)) return EXIT.usage;
-  const failed = outcomes.some((o) => o.diagnostics.some((d) => d.severity === "error" || (args.strict && d.severity === "warning")));
+  const failed = outcomes.some((o) => [...o.diagnostics, ...o.schema].some((d) => d.severity === "error" || (args.strict && d.severity === "warning")));
   return failed ? EXIT.problems : EXIT.ok;
 }
 

@@ -1,0 +1,67 @@
+import type { Diagnostic } from "@falcokit/diagnostics";
+import { importFalcoList, defaultCatalogs } from "@falcokit/fields";
+import { loadRules, type LoadOptions, type LoadResult, type RulesSource } from "@falcokit/engine";
+import { expandFileArgs } from "./files.js";
+import { UsageError, type Io } from "./io.js";
+import { readRulesFile } from "./read.js";
+
+/** Options shared by the commands that load rules (`validate`, `rules`, `diff`). */
+export interface LoadFlags {
+  falcoCompat: boolean;
+  engineVersion?: string;
+  plugins: string[];
+  fields?: string;
+}
+
+export interface LoadedFiles {
+  /** One entry per file argument, in order. */
+  files: { name: string; text: string; problem?: Diagnostic; unreadable: boolean }[];
+  result: LoadResult;
+  texts: Map<string, string>;
+}
+
+function engineOptions(flags: LoadFlags, io: Io): LoadOptions {
+  const options: LoadOptions = { falcoCompat: flags.falcoCompat };
+  if (flags.engineVersion !== undefined) {
+    const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(flags.engineVersion);
+    if (!m) throw new UsageError(`--engine-version wants x.y.z, not '${flags.engineVersion}'`);
+    options.engineVersion = { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) };
+  }
+  if (flags.plugins.length > 0) {
+    options.plugins = flags.plugins.map((p) => {
+      const m = /^([^=@]+)[=@](\d+\.\d+\.\d+.*)$/.exec(p);
+      if (!m) throw new UsageError(`--plugin wants NAME=VERSION, not '${p}'`);
+      return { name: m[1]!, version: m[2]! };
+    });
+  }
+  if (flags.fields !== undefined) {
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(io.readFile(flags.fields)));
+    } catch (e) {
+      throw new UsageError(`cannot read --fields ${flags.fields}: ${(e as Error).message}`);
+    }
+    const imported = importFalcoList(json);
+    options.catalogs = new Map([...defaultCatalogs(), ...imported]);
+  }
+  return options;
+}
+
+/** Reads the file arguments and loads them in order through the engine. */
+export function loadFiles(args: readonly string[], flags: LoadFlags, io: Io): LoadedFiles {
+  const files: LoadedFiles["files"] = [];
+  const sources: RulesSource[] = [];
+  const texts = new Map<string, string>();
+  for (const f of expandFileArgs(args, io.cwd)) {
+    const read = readRulesFile(f, io);
+    texts.set(f.display, read.text);
+    if (read.kind === "text") {
+      files.push({ name: f.display, text: read.text, unreadable: false });
+      sources.push({ name: f.display, text: read.text });
+    } else {
+      files.push({ name: f.display, text: read.text, problem: read.diagnostic, unreadable: read.kind === "unreadable" });
+    }
+  }
+  const result = loadRules(sources, engineOptions(flags, io));
+  return { files, result, texts };
+}
