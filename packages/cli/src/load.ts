@@ -1,5 +1,5 @@
 import type { Diagnostic } from "@falcokit/diagnostics";
-import { importFalcoList, defaultCatalogs } from "@falcokit/fields";
+import { PLUGINS, buildCatalogs, importFalcoList } from "@falcokit/fields";
 import { loadRules, type LoadOptions, type LoadResult, type RulesSource } from "@falcokit/engine";
 import { expandFileArgs } from "./files.js";
 import { UsageError, type Io } from "./io.js";
@@ -28,11 +28,14 @@ function engineOptions(flags: LoadFlags, io: Io): LoadOptions {
     options.engineVersion = { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) };
   }
   if (flags.plugins.length > 0) {
+    // The plugins Falco loads: they decide the sources and fields, and meet requirements.
     options.plugins = flags.plugins.map((p) => {
       const m = /^([^=@]+)[=@](\d+\.\d+\.\d+.*)$/.exec(p);
       if (!m) throw new UsageError(`--plugin wants NAME=VERSION, not '${p}'`);
+      if (!PLUGINS[m[1]!]) throw new UsageError(`unknown plugin '${m[1]}' (known: ${Object.keys(PLUGINS).join(", ")}); use --fields for others`);
       return { name: m[1]!, version: m[2]! };
     });
+    options.catalogs = buildCatalogs(options.plugins.map((p) => p.name));
   }
   if (flags.fields !== undefined) {
     let json: unknown;
@@ -41,8 +44,8 @@ function engineOptions(flags: LoadFlags, io: Io): LoadOptions {
     } catch (e) {
       throw new UsageError(`cannot read --fields ${flags.fields}: ${(e as Error).message}`);
     }
-    const imported = importFalcoList(json);
-    options.catalogs = new Map([...defaultCatalogs(), ...imported]);
+    // The catalogs of the user's own Falco replace the built-in ones.
+    options.catalogs = importFalcoList(json);
   }
   return options;
 }

@@ -21,7 +21,9 @@ Usage:
 Loading options (validate, rules, diff):
   --falco-compat            stop each file at its first error, as Falco does
   --engine-version X.Y.Z    the engine version for required_engine_version (default 0.62.0, Falco 0.44.1)
-  --plugin NAME=VERSION     a loaded plugin, to check required_plugin_versions (repeatable)
+  --plugin NAME=VERSION     load this plugin (repeatable): sources, fields and required_plugin_versions
+                            follow the plugins given (default: container, k8smeta, krsi, k8saudit,
+                            cloudtrail, okta, github, gcpaudit, json, requirements unchecked)
   --fields FILE             field catalogs from the output of "falco --list --format json"
 
 Files may be paths, directories (their *.yaml and *.yml files) or globs.

@@ -102,13 +102,16 @@ export function buildCatalogs(plugins: readonly string[]): Map<string, FieldCata
   return out;
 }
 
-/** The plugins of `defaultCatalogs`, in load order. */
-export const DEFAULT_PLUGINS: readonly string[] = ["container", "k8saudit", "cloudtrail", "okta", "github", "gcpaudit", "json"];
+/**
+ * The plugins of `defaultCatalogs`, in load order: every falcosecurity plugin with rules or
+ * fields users write rules against (not the SDK's dummy examples, nor unmerged ones).
+ */
+export const DEFAULT_PLUGINS: readonly string[] = ["container", "k8smeta", "krsi", "k8saudit", "cloudtrail", "okta", "github", "gcpaudit", "json"];
 
 /**
- * Falco 0.44 with the container plugin (syscall source) and the k8saudit, cloudtrail, okta,
- * github, gcpaudit and json plugins: sources `syscall`, `k8s_audit`, `aws_cloudtrail`, `okta`,
- * `github` and `gcp_auditlog`.
+ * Falco 0.44 with the container, k8smeta and krsi plugins (syscall source) and the k8saudit,
+ * cloudtrail, okta, github, gcpaudit and json plugins: sources `syscall`, `k8s_audit`,
+ * `aws_cloudtrail`, `okta`, `github` and `gcp_auditlog`.
  */
 export function defaultCatalogs(): Map<string, FieldCatalog> {
   return buildCatalogs(DEFAULT_PLUGINS);
