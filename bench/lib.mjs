@@ -25,17 +25,15 @@ function once(fn) {
 
 /**
  * Times several functions over `rounds` rounds after a warm-up, interleaved so that GC and
- * JIT noise falls on all of them alike. Returns the median and best time of each, in ms.
+ * JIT noise falls on all of them alike (no forced GC: a forced collection before each run
+ * makes the next one pay for refilling the young generation, which no real run does). Returns the median and best time of each, in ms.
  */
 export function compare(fns, { rounds = 30, warmup = 10 } = {}) {
   const names = Object.keys(fns);
   for (let i = 0; i < warmup; i++) for (const n of names) fns[n]();
   const times = Object.fromEntries(names.map((n) => [n, []]));
   for (let i = 0; i < rounds; i++) {
-    for (const n of names) {
-      globalThis.gc?.();
-      times[n].push(once(fns[n]));
-    }
+    for (const n of names) times[n].push(once(fns[n]));
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   return Object.fromEntries(names.map((n) => [n, { median: median(times[n]), best: Math.min(...times[n]) }]));

@@ -49,22 +49,40 @@ function tokenRange(t: IToken): OffsetRange {
   return { start: t.startOffset, end: tokenEnd(t) };
 }
 
-/** The range covering every real token below a CST node, or an empty range at `fallback`. */
-function nodeRange(node: CstNode, fallback: number): OffsetRange {
+const spans = new WeakMap<CstNode, { start: number; end: number }>();
+
+/** The extent of the real tokens below a CST node (memoized: parents reuse their children's). */
+function tokenSpan(n: CstNode): { start: number; end: number } {
+  const loc = n.location;
+  // chevrotain tracks node offsets (end inclusive); recovered nodes may lack them.
+  if (loc && !Number.isNaN(loc.startOffset) && loc.endOffset !== undefined && !Number.isNaN(loc.endOffset) && !n.recoveredNode) {
+    return { start: loc.startOffset, end: loc.endOffset + 1 };
+  }
+  const known = spans.get(n);
+  if (known) return known;
   let start = Infinity;
   let end = -Infinity;
-  const visit = (n: CstNode) => {
-    for (const list of Object.values(n.children)) {
-      for (const e of list ?? []) {
-        if (isToken(e)) {
-          if (!real(e)) continue;
-          if (e.startOffset < start) start = e.startOffset;
-          if (tokenEnd(e) > end) end = tokenEnd(e);
-        } else visit(e);
+  for (const list of Object.values(n.children)) {
+    for (const e of list ?? []) {
+      if (isToken(e)) {
+        if (!real(e)) continue;
+        if (e.startOffset < start) start = e.startOffset;
+        if (tokenEnd(e) > end) end = tokenEnd(e);
+      } else {
+        const s = tokenSpan(e);
+        if (s.start < start) start = s.start;
+        if (s.end > end) end = s.end;
       }
     }
-  };
-  visit(node);
+  }
+  const span = { start, end };
+  spans.set(n, span);
+  return span;
+}
+
+/** The range covering every real token below a CST node, or an empty range at `fallback`. */
+function nodeRange(node: CstNode, fallback: number): OffsetRange {
+  const { start, end } = tokenSpan(node);
   return start === Infinity ? { start: fallback, end: fallback } : { start, end };
 }
 

@@ -47,7 +47,7 @@ class ConditionParser extends CstParser {
   constructor() {
     super(T.allTokens, {
       recoveryEnabled: true,
-      nodeLocationTracking: "none",
+      nodeLocationTracking: "onlyOffset",
       errorMessageProvider: messageProvider,
       skipValidations: true,
       maxLookahead: 1,

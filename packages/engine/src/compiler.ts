@@ -9,7 +9,7 @@ import type { Diagnostic } from "@falcokit/diagnostics";
 import type { FieldCatalog } from "@falcokit/fields";
 import type { Collector, RuleInfo } from "./collector.js";
 import { compileFilter } from "./compile.js";
-import { NO_EVTTYPE_MESSAGE, describeEventNames, eventTypesOf, noEventTypeWarning } from "./event-types.js";
+import { NO_EVTTYPE_MESSAGE, eventTypesOf, noEventTypeWarning, type EventTypeSet } from "./event-types.js";
 import { applyExceptions } from "./exceptions.js";
 import { compileLists, resolveLists, type CompiledList } from "./lists.js";
 import { NodeOrigins, resolveMacros } from "./macros.js";
@@ -30,8 +30,8 @@ export interface CompiledRule {
   ast: Expr;
   output: string;
   exceptionFields: string[];
-  /** Event types, as Falco lists them (names). */
-  events: string[];
+  /** The rule's event types (names as Falco lists them: `describeEventNames(eventSet)`). */
+  eventSet: EventTypeSet;
   macros: string[];
   lists: string[];
   conditionFields: string[];
@@ -49,8 +49,22 @@ export interface AppendOutput {
   rule?: string;
 }
 
+/** A rule compiled once, with what it depended on and what it reported. */
+export interface CachedRule {
+  compiled: Omit<CompiledRule, "info">;
+  diagnostics: Diagnostic[];
+  /** The macros the rule expanded, with their substituted text at the time. */
+  macros: [string, string][];
+  /** The macros marked used by the rule. */
+  used: string[];
+}
+
 export interface CompileOptions {
   catalogs: ReadonlyMap<string, FieldCatalog>;
+  /** Parses shared by the compiles of one load (Falco recompiles everything after each file). */
+  parseCache?: Map<string, ReturnType<typeof parseCondition>>;
+  /** Rules compiled by earlier compiles of the same load, reused while nothing they use changed. */
+  ruleCache?: Map<string, CachedRule>;
   appendOutput?: readonly AppendOutput[];
   /** Stop at the first error, as Falco does. */
   falcoCompat: boolean;
@@ -106,6 +120,8 @@ function nodesOf(root: Node): Node[] {
 export class Compiler {
   private readonly diagnostics: Diagnostic[] = [];
   private readonly origins = new NodeOrigins();
+  /** Each macro's condition after list substitution, in this compile. */
+  private readonly macroTexts = new Map<string, string>();
 
   constructor(
     private readonly collector: Collector,
@@ -134,7 +150,9 @@ export class Compiler {
       if (!(e instanceof StopCompile)) throw e;
       return { lists, macros, rules, diagnostics: this.diagnostics };
     }
-    if (this.options.falcoCompat && this.diagnostics.some((d) => d.severity === "error")) return { lists, macros, rules, diagnostics: this.diagnostics };
+    // Like Falco, no unused-item warnings after an error: a macro used only by a broken rule
+    // would look unused.
+    if (this.diagnostics.some((d) => d.severity === "error")) return { lists, macros, rules, diagnostics: this.diagnostics };
     for (const m of macros) {
       if (!m.used) this.report("LOAD_UNUSED_MACRO", "Macro not referred to by any other rule/macro", this.collector.macros.get(m.name)!.where);
     }
@@ -144,10 +162,25 @@ export class Compiler {
     return { lists, macros, rules, diagnostics: this.diagnostics };
   }
 
+  /**
+   * Parses through the load's cache. Macro expansion rewrites the boolean skeleton of a tree,
+   * so a cached tree is handed out as a fresh skeleton over shared checks.
+   */
+  private cachedParse(text: string): ReturnType<typeof parseCondition> {
+    const cache = this.options.parseCache;
+    if (!cache) return parseCondition(text);
+    let r = cache.get(text);
+    if (!r) {
+      r = parseCondition(text);
+      cache.set(text, r);
+    }
+    return r.ast ? { ...r, ast: skeleton(r.ast) } : r;
+  }
+
   /** Substitutes lists and parses; a parse error is reported at the condition. */
   private parse(text: TrackedText, lists: CompiledList[], condWhere: Where): { ast: Expr; text: TrackedText } | undefined {
     const resolved = resolveLists(text, lists);
-    const r = parseCondition(resolved.text);
+    const r = this.cachedParse(resolved.text);
     const first = r.errors[0];
     if (first || !r.ast) {
       const e = first!;
@@ -164,6 +197,7 @@ export class Compiler {
       const parsed = this.parse(m.cond, lists, m.condWhere);
       out.push({ name: m.name, ast: parsed?.ast ?? null, used: false });
       if (parsed) texts.set(m.name, parsed.text);
+      this.macroTexts.set(m.name, parsed?.text.text ?? "");
     }
     for (const m of out) {
       if (!m.ast) continue;
@@ -221,6 +255,7 @@ export class Compiler {
       output = output.replaceAll(CONTAINER_INFO, "");
     }
     const outputCheck = this.checkOutput(output, catalog);
+    let outputFailed = false;
     if (outputCheck.error) {
       const where = this.outputWhere(r, outputCheck.error.range);
       if (UNKNOWN_MARKERS.some((m) => outputCheck.error!.message.includes(m)) && r.skipIfUnknownFilter) {
@@ -228,12 +263,27 @@ export class Compiler {
         return undefined;
       }
       this.error(new LoadError("LOAD_ERR_COMPILE_OUTPUT", outputCheck.error.message, where, "output/syntax-error"));
-      return undefined;
+      // Falco stops here; falcokit still checks the condition to report its problems too.
+      outputFailed = true;
     }
     for (const f of DEPRECATED_FIELDS) {
       if (output.includes(f)) this.report("LOAD_DEPRECATED_ITEM", `usage of deprecated field '${f}' has been detected in the rule output`, r.outputWhere);
     }
-    // The condition.
+    // The condition. A rule whose text, output and macros are those of an earlier compile of
+    // the same load compiles the same way: reuse it, repeating its warnings as Falco does.
+    const substituted = resolveLists(condition, lists);
+    const key = [r.source, r.skipIfUnknownFilter, r.warnEvttypes, output, substituted.text].join("\u0000");
+    const cached = outputFailed ? undefined : this.options.ruleCache?.get(key);
+    if (cached && cached.macros.every(([name, text]) => this.macroTexts.get(name) === text)) {
+      for (const name of cached.used) {
+        const m = macros.find((x) => x.name === name);
+        if (m) m.used = true;
+      }
+      for (const l of lists) if (usesList(condition.text, l.name)) l.used = true;
+      this.diagnostics.push(...cached.diagnostics);
+      return { ...cached.compiled, info: r };
+    }
+    const reported = this.diagnostics.length;
     const parsed = this.parse(condition, lists, r.condWhere);
     if (!parsed) return undefined;
     const resolution = resolveMacros(parsed.ast, all, this.origins, parsed.text);
@@ -270,19 +320,28 @@ export class Compiler {
     if (r.source === "syscall" && r.warnEvttypes && noEventTypeWarning(events)) {
       this.report("LOAD_NO_EVTTYPE", NO_EVTTYPE_MESSAGE, r.where);
     }
+    if (outputFailed) return undefined;
     const fields = nodesOf(ast).flatMap((n) => (n.type === "field" ? [n.name + (n.arg !== undefined ? `[${n.arg}]` : "")] : []));
-    return {
+    const compiledRule: CompiledRule = {
       info: r,
       conditionText: parsed.text.text,
       ast,
       output,
       exceptionFields: [...exceptionFields],
-      events: describeEventNames(events),
+      eventSet: events,
       macros: [...new Set(resolution.resolved)],
       lists: lists.filter((l) => r.cond.text.length > 0 && usesList(condition.text, l.name)).map((l) => l.name),
       conditionFields: [...new Set(fields)],
       outputFields: outputCheck.fields,
     };
+    const used = [...new Set(resolution.resolved)];
+    this.options.ruleCache?.set(key, {
+      compiled: { ...compiledRule },
+      diagnostics: this.diagnostics.slice(reported),
+      macros: used.map((name) => [name, this.macroTexts.get(name) ?? ""]),
+      used,
+    });
+    return compiledRule;
   }
 
   /** Falco's filter_warning_resolver: `<NA>` compared with `ka.` or `jevt.` fields; deprecated fields. */
@@ -343,6 +402,19 @@ export class Compiler {
 }
 
 /** Whether a field can be displayed in an output (it exists, and is not filter-only). */
+/** A copy of the and/or/not structure of a tree, sharing its checks. */
+function skeleton(e: Expr): Expr {
+  switch (e.type) {
+    case "and":
+    case "or":
+      return { ...e, children: e.children.map(skeleton) };
+    case "not":
+      return { ...e, child: skeleton(e.child) };
+    default:
+      return e;
+  }
+}
+
 function compiles(field: Node & { type: "field" }, catalog: FieldCatalog): boolean {
   const match = catalog.lookup(field.name, field.arg);
   if (match?.ok && match.field.filterOnly) return false;

@@ -148,7 +148,7 @@ export function describeRuleset(collector: Collector, compiled: CompileResult): 
         exception_fields: sorted(r.exceptionFields),
         exception_names: sorted(info.exceptions.map((e) => e.name)),
         exception_operators: sorted(exceptionOperators),
-        events: r.events,
+        events: describeEventNames(r.eventSet),
         condition_compiled: asString(r.ast),
         output_compiled: r.output,
         plugins: [],

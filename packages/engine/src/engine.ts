@@ -7,7 +7,7 @@ import type { Diagnostic } from "@falcokit/diagnostics";
 import { defaultCatalogs, type FieldCatalog } from "@falcokit/fields";
 import { ItemType, parseRulesFile, validateSchema, type RequiredEngineVersionItem, type RequiredPluginVersionsItem, type RulesFile } from "@falcokit/rules-model";
 import { Collector, versionString, type EngineVersion, type ExceptionInfo } from "./collector.js";
-import { Compiler, type AppendOutput, type CompileResult } from "./compiler.js";
+import { Compiler, type AppendOutput, type CachedRule, type CompileResult } from "./compiler.js";
 import { isModifierOperator } from "./exceptions.js";
 import { parseCondition, nodesOf } from "@falcokit/condition";
 import { LoadError, child, falcoDiagnostic, rootWhere, Files, type Where } from "./problems.js";
@@ -110,6 +110,8 @@ export function loadRules(sources: readonly RulesSource[], options: LoadOptions 
   const parsed = new Map<string, RulesFile>();
   const results: FileResult[] = [];
   let compiled: CompileResult | undefined;
+  const parseCache = new Map<string, ReturnType<typeof parseCondition>>();
+  const ruleCache = new Map<string, CachedRule>();
 
   for (const source of sources) {
     const file = parseRulesFile(source.text, { fileName: source.name });
@@ -164,7 +166,7 @@ export function loadRules(sources: readonly RulesSource[], options: LoadOptions 
     }
 
     if (readOk || !falcoCompat) {
-      compiled = new Compiler(collector, files, { catalogs, falcoCompat, appendOutput: options.appendOutput ?? [] }).run();
+      compiled = new Compiler(collector, files, { catalogs, falcoCompat, appendOutput: options.appendOutput ?? [], parseCache, ruleCache }).run();
       diagnostics.push(...compiled.diagnostics);
     }
     if (options.plugins) diagnostics.push(...checkPlugins(collector, options.plugins));

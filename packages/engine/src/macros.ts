@@ -48,17 +48,42 @@ function kids(n: Node): Node[] {
   }
 }
 
-/** A deep copy that keeps ranges and node origins. */
-function clone<T extends Node>(n: T, origins: NodeOrigins, fallback: TrackedText): T {
-  const copy = JSON.parse(JSON.stringify(n)) as T;
-  const walk = (src: Node, dst: Node) => {
-    origins.set(dst, origins.get(src, fallback));
-    const a = kids(src);
-    const b = kids(dst);
-    for (let i = 0; i < a.length; i++) walk(a[i]!, b[i]!);
-  };
-  walk(n, copy);
-  return copy;
+/** Whether a tree holds no macro reference (nothing left to expand in it). */
+function closed(n: Node, memo: WeakMap<Node, boolean>): boolean {
+  const known = memo.get(n);
+  if (known !== undefined) return known;
+  let result: boolean;
+  if (n.type === "identifier") result = false;
+  else if (n.type === "and" || n.type === "or") result = n.children.every((c) => closed(c, memo));
+  else if (n.type === "not") result = closed(n.child, memo);
+  else result = true;
+  memo.set(n, result);
+  return result;
+}
+
+const closedTrees = new WeakMap<Node, boolean>();
+
+/**
+ * A copy of a macro's tree for splicing, keeping ranges and node origins. Only the boolean
+ * structure that may still hold macro references is copied; checks are shared, since nothing
+ * changes them after parsing.
+ */
+function clone<T extends Expr>(n: T, origins: NodeOrigins, fallback: TrackedText): T {
+  if (closed(n, closedTrees)) return n;
+  let copy: Expr;
+  switch (n.type) {
+    case "and":
+    case "or":
+      copy = { ...n, children: n.children.map((c) => clone(c, origins, fallback)) };
+      break;
+    case "not":
+      copy = { ...n, child: clone(n.child, origins, fallback) };
+      break;
+    default:
+      copy = { ...n };
+  }
+  origins.set(copy, origins.get(n, fallback));
+  return copy as T;
 }
 
 export interface MacroRef {

@@ -37,18 +37,17 @@ export async function runValidate(args: ValidateArgs, io: Io): Promise<number> {
     // Falco repeats warnings about earlier files' items in later results; show each once.
     const shown = new Set<string>();
     for (const o of outcomes) {
-      const own = [...o.diagnostics, ...o.schema].sort((a, b) => (a.file === b.file ? a.range.start - b.range.start : 0));
-      for (const d of own) {
-        const k = key(d);
-        if (shown.has(k)) continue;
-        shown.add(k);
+      const all = [...o.diagnostics, ...o.schema];
+      const fresh = all.filter((d) => !shown.has(key(d))).sort((a, b) => (a.file === b.file ? a.range.start - b.range.start : 0));
+      for (const d of fresh) {
+        shown.add(key(d));
         const file = d.file ?? o.name;
         io.stdout(renderDiagnostic(d, file, fileTexts.index(file), { color: io.color }));
       }
-      const all = [...o.diagnostics, ...o.schema];
-      const errors = all.filter((d) => d.severity === "error").length;
-      const warnings = all.length - errors;
-      const status = errors > 0 ? "Invalid" : warnings > 0 ? "Ok, with warnings" : "Ok";
+      // The status is Falco's for the whole load result; the counts are of what is new here.
+      const status = all.some((d) => d.severity === "error") ? "Invalid" : all.length > 0 ? "Ok, with warnings" : "Ok";
+      const errors = fresh.filter((d) => d.severity === "error").length;
+      const warnings = fresh.length - errors;
       const counts = errors + warnings > 0 ? ` (${plural(errors, "error")}, ${plural(warnings, "warning")})` : "";
       io.stdout(`${o.name}: ${status}${counts}\n`);
     }
