@@ -108,6 +108,8 @@ const ownCodes: CodeInfo[] = [
   { code: "parse/bad-escape", severity: "error", title: "A quoted string holds an escape sequence libs rejects", docs: "docs/codes.md#parsebad-escape" },
   { code: "parse/empty", severity: "error", title: "The condition is empty", docs: "docs/codes.md#parseempty" },
   { code: "parse/too-deep", severity: "error", title: "The condition nests deeper than falcokit parses", docs: "docs/codes.md#parsetoo-deep" },
+  { code: "event-types/transformer", severity: "error", title: "evt.type is checked through a transformer, which Falco's event-type search cannot handle", docs: "docs/codes.md#event-typestransformer" },
+  { code: "event-types/rhs-field", severity: "error", title: "evt.type is compared with a field, which Falco's event-type search cannot handle", docs: "docs/codes.md#event-typesrhs-field" },
   { code: "output/syntax-error", severity: "error", title: "An output string has a malformed %field token", docs: "docs/codes.md#outputsyntax-error" },
   { code: "schema/violation", severity: "warning", title: "An item does not match the rules-file JSON Schema", docs: "docs/codes.md#schemaviolation" },
   { code: "file/unreadable", severity: "error", title: "A file could not be read", docs: "docs/codes.md#fileunreadable" },
