@@ -4,7 +4,7 @@
  * macros expanded, checked against the source's fields, event types derived), then the
  * unused-macro and unused-list warnings.
  */
-import { parseCondition, parseOutput, asString, type Expr, type Node } from "@falcokit/condition";
+import { parseCondition, parseOutput, asString, nodesOf, type Expr, type Node } from "@falcokit/condition";
 import type { Diagnostic } from "@falcokit/diagnostics";
 import type { FieldCatalog } from "@falcokit/fields";
 import type { Collector, RuleInfo } from "./collector.js";
@@ -87,35 +87,6 @@ const CONTAINER_INFO = "%container.info";
 const CONTAINER_INFO_WARNING =
   "%container.info is deprecated and no more useful, and will be dropped by Falco 1.0.0. The container plugin will automatically add required fields to the output message.";
 const UNKNOWN_MARKERS = ["nonexistent field", "invalid formatting token", "unknown event type", "unknown filter:"];
-
-function nodesOf(root: Node): Node[] {
-  const out: Node[] = [];
-  const stack: Node[] = [root];
-  while (stack.length) {
-    const n = stack.pop()!;
-    out.push(n);
-    switch (n.type) {
-      case "and":
-      case "or":
-      case "transformer_list":
-        for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
-        break;
-      case "not":
-        stack.push(n.child);
-        break;
-      case "unary_check":
-        stack.push(n.left);
-        break;
-      case "binary_check":
-        stack.push(n.right, n.left);
-        break;
-      case "field_transformer":
-        for (let i = n.values.length - 1; i >= 0; i--) stack.push(n.values[i]!);
-        break;
-    }
-  }
-  return out;
-}
 
 export class Compiler {
   private readonly diagnostics: Diagnostic[] = [];

@@ -3,7 +3,7 @@
  * (`required_engine_version`, `required_plugin_versions`, `rules`, `macros`, `lists`, each
  * with `info` and `details`), plus falcokit's provenance: where each piece came from.
  */
-import { asString, parseCondition, type Expr, type Node } from "@falcokit/condition";
+import { asString, nodesOf, parseCondition, type Expr } from "@falcokit/condition";
 import type { Collector, Provenance } from "./collector.js";
 import { versionString } from "./collector.js";
 import type { CompileResult } from "./compiler.js";
@@ -61,33 +61,6 @@ export interface RulesetDescription {
 
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 
-function walk(root: Node, f: (n: Node) => void): void {
-  const stack: Node[] = [root];
-  while (stack.length) {
-    const n = stack.pop()!;
-    f(n);
-    switch (n.type) {
-      case "and":
-      case "or":
-      case "transformer_list":
-        stack.push(...n.children);
-        break;
-      case "not":
-        stack.push(n.child);
-        break;
-      case "unary_check":
-        stack.push(n.left);
-        break;
-      case "binary_check":
-        stack.push(n.left, n.right);
-        break;
-      case "field_transformer":
-        stack.push(...n.values);
-        break;
-    }
-  }
-}
-
 /** Macros and lists a condition names, fields and operators it uses (Falco's filter details). */
 function details(ast: Expr | undefined, knownMacros: Set<string>, knownLists: Set<string>) {
   const macros = new Set<string>();
@@ -95,13 +68,13 @@ function details(ast: Expr | undefined, knownMacros: Set<string>, knownLists: Se
   const operators = new Set<string>();
   const fields = new Set<string>();
   if (ast) {
-    walk(ast, (n) => {
+    for (const n of nodesOf(ast)) {
       if (n.type === "identifier" && knownMacros.has(n.name)) macros.add(n.name);
       if (n.type === "list") for (const v of n.values) if (knownLists.has(v)) lists.add(v);
       if (n.type === "value" && knownLists.has(n.value)) lists.add(n.value);
       if (n.type === "binary_check" || n.type === "unary_check") operators.add(n.op);
       if (n.type === "field") fields.add(n.arg !== undefined ? `${n.name}[${n.arg}]` : n.name);
-    });
+    }
   }
   return { macros: sorted(macros), lists: sorted(lists), operators: sorted(operators), fields: sorted(fields) };
 }

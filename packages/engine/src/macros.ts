@@ -3,7 +3,7 @@
  * macro is replaced by a copy of that macro's tree (expanded in turn), with reference loops
  * and unknown macros reported at the identifier.
  */
-import type { Expr, IdentifierExpr, Node } from "@falcokit/condition";
+import { childrenOf, type Expr, type IdentifierExpr, type Node } from "@falcokit/condition";
 import type { TrackedText } from "./tracked.js";
 
 /** The text each node's range refers to (a rule's condition, or a macro's). */
@@ -24,27 +24,8 @@ export class NodeOrigins {
     while (stack.length) {
       const n = stack.pop()!;
       this.map.set(n, text);
-      for (const c of kids(n)) stack.push(c);
+      for (const c of childrenOf(n)) stack.push(c);
     }
-  }
-}
-
-function kids(n: Node): Node[] {
-  switch (n.type) {
-    case "and":
-    case "or":
-    case "transformer_list":
-      return n.children;
-    case "not":
-      return [n.child];
-    case "unary_check":
-      return [n.left];
-    case "binary_check":
-      return [n.left, n.right];
-    case "field_transformer":
-      return n.values;
-    default:
-      return [];
   }
 }
 
