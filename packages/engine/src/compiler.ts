@@ -315,19 +315,12 @@ export class Compiler {
     return compiledRule;
   }
 
-  /** Falco's filter_warning_resolver: `<NA>` compared with `ka.` or `jevt.` fields; deprecated fields. */
+  /** Reports what Falco's filter warning resolver finds in a rule's condition. */
   private conditionWarnings(ast: Expr, r: RuleInfo, text: TrackedText): void {
     const where = inCondition(this.files, r.condWhere, text, { start: 0, end: 0 });
-    let unsafe = false;
-    const deprecated = new Set<string>();
-    for (const n of nodesOf(ast)) {
-      if (n.type === "field" && DEPRECATED_FIELDS.includes(n.name)) deprecated.add(n.name);
-      if (n.type === "binary_check" && n.left.type === "field" && /^(ka|jevt)\./.test(n.left.name) && ["==", "=", "!=", "in", "intersects", "pmatch"].includes(n.op)) {
-        if ((n.right.type === "value" && n.right.value === "<NA>") || (n.right.type === "list" && n.right.values.includes("<NA>"))) unsafe = true;
-      }
-    }
-    if (unsafe) this.report("LOAD_UNSAFE_NA_CHECK", "", where);
-    for (const f of DEPRECATED_FIELDS) if (deprecated.has(f)) this.report("LOAD_DEPRECATED_ITEM", DEPRECATED_DESC[f] ?? LATENCY_DESC, where);
+    const found = filterWarnings(ast);
+    if (found.unsafeNa) this.report("LOAD_UNSAFE_NA_CHECK", "", where);
+    for (const f of found.deprecatedFields) this.report("LOAD_DEPRECATED_ITEM", DEPRECATED_DESC[f] ?? LATENCY_DESC, where);
   }
 
   /**
@@ -373,6 +366,23 @@ export class Compiler {
 }
 
 /** Whether a field can be displayed in an output (it exists, and is not filter-only). */
+/**
+ * Falco's filter warning resolver: a `ka.*`/`jevt.*` field compared with the `<NA>` literal
+ * by an equality or list operator (LOAD_UNSAFE_NA_CHECK), and deprecated fields used
+ * (LOAD_DEPRECATED_ITEM), in Falco's order.
+ */
+export function filterWarnings(ast: Expr): { unsafeNa: boolean; deprecatedFields: string[] } {
+  let unsafeNa = false;
+  const deprecated = new Set<string>();
+  for (const n of nodesOf(ast)) {
+    if (n.type === "field" && DEPRECATED_FIELDS.includes(n.name)) deprecated.add(n.name);
+    if (n.type === "binary_check" && n.left.type === "field" && /^(ka|jevt)\./.test(n.left.name) && ["==", "=", "!=", "in", "intersects", "pmatch"].includes(n.op)) {
+      if ((n.right.type === "value" && n.right.value === "<NA>") || (n.right.type === "list" && n.right.values.includes("<NA>"))) unsafeNa = true;
+    }
+  }
+  return { unsafeNa, deprecatedFields: DEPRECATED_FIELDS.filter((f) => deprecated.has(f)) };
+}
+
 /** A copy of the and/or/not structure of a tree, sharing its checks. */
 function skeleton(e: Expr): Expr {
   switch (e.type) {

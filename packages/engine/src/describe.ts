@@ -62,7 +62,7 @@ export interface RulesetDescription {
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 
 /** Macros and lists a condition names, fields and operators it uses (Falco's filter details). */
-function details(ast: Expr | undefined, knownMacros: Set<string>, knownLists: Set<string>) {
+export function conditionDetails(ast: Expr | undefined, knownMacros: Set<string>, knownLists: Set<string>) {
   const macros = new Set<string>();
   const lists = new Set<string>();
   const operators = new Set<string>();
@@ -96,8 +96,8 @@ export function describeRuleset(collector: Collector, compiled: CompileResult): 
   const knownLists = new Set(collector.lists.items.map((l) => l.name));
   const rules: RuleDescription[] = compiled.rules.map((r) => {
     const info = r.info;
-    const raw = details(parseCondition(info.cond.text).ast, knownMacros, knownLists);
-    const comp = details(r.ast, knownMacros, knownLists);
+    const raw = conditionDetails(parseCondition(info.cond.text).ast, knownMacros, knownLists);
+    const comp = conditionDetails(r.ast, knownMacros, knownLists);
     const exceptionOperators = info.exceptions.flatMap((e) => (e.comps.isList ? e.comps.items : [e.comps.item]));
     return {
       info: {
@@ -131,8 +131,8 @@ export function describeRuleset(collector: Collector, compiled: CompileResult): 
   });
   const macros: MacroDescription[] = compiled.macros.map((m) => {
     const info = collector.macros.get(m.name)!;
-    const raw = details(parseCondition(info.cond.text).ast, knownMacros, knownLists);
-    const comp = details(m.ast ?? undefined, knownMacros, knownLists);
+    const raw = conditionDetails(parseCondition(info.cond.text).ast, knownMacros, knownLists);
+    const comp = conditionDetails(m.ast ?? undefined, knownMacros, knownLists);
     const events = m.ast ? eventTypesOf(m.ast, "") : undefined;
     return {
       info: { name: m.name, condition: info.cond.text },

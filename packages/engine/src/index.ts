@@ -8,3 +8,7 @@ export { resolveList, compileLists, quoteItem } from "./lists.js";
 export { TrackedText } from "./tracked.js";
 export { diffRulesets, formatChanges, requiredBump } from "./diff.js";
 export type { Change, ChangeLevel } from "./diff.js";
+export { matchesWildcard, sanitizeRuleName } from "./selection.js";
+export { filterWarnings } from "./compiler.js";
+export { conditionDetails } from "./describe.js";
+export { resolveMacros, NodeOrigins } from "./macros.js";

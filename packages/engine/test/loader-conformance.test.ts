@@ -1,6 +1,18 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { asString } from "@falcokit/condition";
-import { describeRuleset, loadRules, type LoadOptions, type LoadResult } from "../src/index.js";
+import { asString as printTree, parseCondition, toLibsJson, type Expr } from "@falcokit/condition";
+import {
+  NodeOrigins,
+  TrackedText,
+  conditionDetails,
+  describeRuleset,
+  filterWarnings,
+  loadRules,
+  matchesWildcard,
+  resolveMacros,
+  sanitizeRuleName,
+  type LoadOptions,
+  type LoadResult,
+} from "../src/index.js";
 import { conformanceCatalogs } from "./catalogs.js";
 import { readShared } from "./shared.js";
 
@@ -55,7 +67,7 @@ function checkStep(r: LoadResult, e: Record<string, unknown>): string | undefine
   const compiledRules = new Map((r.compiled?.rules ?? []).map((c) => [c.info.name, c]));
   for (const [name, cond] of Object.entries((e.compiled_condition as Record<string, string>) ?? {})) {
     const c = compiledRules.get(name);
-    if (!c || asString(c.ast) !== cond) return `compiled condition of ${name}: ${c ? asString(c.ast) : "(not compiled)"} != ${cond}`;
+    if (!c || printTree(c.ast) !== cond) return `compiled condition of ${name}: ${c ? printTree(c.ast) : "(not compiled)"} != ${cond}`;
   }
   for (const [name, out] of Object.entries((e.compiled_output as Record<string, string>) ?? {})) {
     const c = compiledRules.get(name);
@@ -216,6 +228,97 @@ describe("falcosecurity/testing validation tests", () => {
       }
       if (why) why += `; got ${JSON.stringify(r.files.flatMap((f) => f.diagnostics.map((d) => `${d.falco?.code}: ${d.message}`)).slice(0, 4))}`;
       record("testing_repo_validation", c.name, why);
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// The engine's other unit tests: macro resolution, condition details and warnings, plugin
+// requirements, wildcard matching and rule-name sanitizing.
+
+describe("Falco engine unit tests (other kinds)", () => {
+  const all = data.groups.falco_unit_tests.cases as (UnitCase & Record<string, unknown>)[];
+  const run = (c: UnitCase & Record<string, unknown>, check: () => string | undefined) => {
+    const released = c["in_release_falco_0.44.1"];
+    it(`${released ? "" : "[master] "}${c.kind}: ${c.name}`, () => {
+      let why: string | undefined;
+      try {
+        why = check();
+      } catch (e) {
+        why = (e as Error).message;
+      }
+      count(released ? `falco_unit_tests ${c.kind}` : `falco_unit_tests ${c.kind} (master)`, why === undefined, c.name, why);
+      if (released && why) expect.fail(why);
+    });
+  };
+  const tree = (text: string) => {
+    const r = parseCondition(text);
+    if (!r.ast || r.errors.length) throw new Error(`does not parse: ${text}`);
+    return r.ast;
+  };
+
+  for (const c of all.filter((x) => x.kind === "macro_resolution")) {
+    run(c, () => {
+      const origins = new NodeOrigins();
+      const text = TrackedText.empty();
+      const macros = new Map<string, Expr | null>(Object.entries(c.macros as Record<string, string>).map(([k, v]) => [k, tree(v)]));
+      const e = c.expect as { run_returns?: boolean; resolved_macros?: string[]; unknown_macros?: string[]; resolved_condition?: string };
+      const r = resolveMacros(tree(c.condition as string), macros, origins, text);
+      if (e.run_returns !== undefined && r.resolved.length > 0 !== e.run_returns) return `run returned ${r.resolved.length > 0}`;
+      if (e.resolved_macros && JSON.stringify([...new Set(r.resolved)].sort()) !== JSON.stringify([...e.resolved_macros].sort())) return `resolved ${JSON.stringify(r.resolved)}`;
+      if (e.unknown_macros && JSON.stringify(r.unknown.map((u) => u.name).sort()) !== JSON.stringify([...e.unknown_macros].sort())) return `unknown ${JSON.stringify(r.unknown.map((u) => u.name))}`;
+      if (e.resolved_condition !== undefined && JSON.stringify(toLibsJson(r.ast)) !== JSON.stringify(toLibsJson(tree(e.resolved_condition)))) return `resolved to ${printTree(r.ast)}`;
+      return undefined;
+    });
+  }
+
+  for (const c of all.filter((x) => x.kind === "condition_details")) {
+    run(c, () => {
+      const d = conditionDetails(tree(c.condition as string), new Set(c.known_macros as string[]), new Set(c.known_lists as string[]));
+      const e = c.expect as Record<string, string[]>;
+      const got: Record<string, string[]> = { fields: d.fields, macros: d.macros, operators: d.operators, lists: d.lists };
+      for (const k of Object.keys(e)) if (JSON.stringify([...got[k]!].sort()) !== JSON.stringify([...e[k]!].sort())) return `${k}: ${JSON.stringify(got[k])} != ${JSON.stringify(e[k])}`;
+      return undefined;
+    });
+  }
+
+  for (const c of all.filter((x) => x.kind === "condition_warnings")) {
+    run(c, () => {
+      for (const sub of c.subcases as { condition: string; expect_warning: boolean }[]) {
+        const w = filterWarnings(tree(sub.condition));
+        const warned = w.unsafeNa || w.deprecatedFields.length > 0;
+        if (warned !== sub.expect_warning) return `${sub.condition}: warning ${warned}`;
+      }
+      return undefined;
+    });
+  }
+
+  for (const c of all.filter((x) => x.kind === "plugin_requirements")) {
+    run(c, () => {
+      for (const sub of c.subcases as { comment: string; loaded_plugins: { name: string; version: string }[]; rules_content: string; expect_requirements_satisfied: boolean }[]) {
+        const r = loadRules([{ name: "rules.yaml", text: sub.rules_content }], { plugins: sub.loaded_plugins, catalogs: conformanceCatalogs() });
+        const ok = r.files.every((f) => f.successful);
+        if (ok !== sub.expect_requirements_satisfied) return `${sub.comment}: satisfied ${ok}`;
+      }
+      return undefined;
+    });
+  }
+
+  for (const c of all.filter((x) => x.kind === "matches_wildcard")) {
+    run(c, () => {
+      for (const sub of c.subcases as { pattern: string; text: string; expect: boolean }[]) {
+        if (matchesWildcard(sub.pattern, sub.text) !== sub.expect) return `${JSON.stringify(sub.pattern)} ~ ${JSON.stringify(sub.text)}`;
+      }
+      return undefined;
+    });
+  }
+
+  for (const c of all.filter((x) => x.kind === "sanitize_rule_name")) {
+    run(c, () => {
+      for (const sub of c.subcases as { input: string; expect: string }[]) {
+        if (sanitizeRuleName(sub.input) !== sub.expect) return `${sub.input} -> ${sanitizeRuleName(sub.input)}`;
+      }
+      return undefined;
     });
   }
 });
