@@ -8,6 +8,7 @@ import {
   filterWarnings,
   loadRules,
   matchesWildcard,
+  RuleSelection,
   resolveMacros,
   sanitizeRuleName,
   type LoadOptions,
@@ -131,7 +132,12 @@ const OUTDATED = new Map<string, string>([
   ["TestFalco_Legacy_ValidateSkipUnknownNoevt", "libs 0.24 dropped 'invalid formatting token X' for 'unknown filter: …'"],
 ]);
 
+const RUN_KINDS = new Set(["load_rules", "macro_resolution", "condition_details", "condition_warnings", "plugin_requirements", "matches_wildcard", "sanitize_rule_name", "ruleset_enable_sequence"]);
+
 afterAll(() => {
+  // event_types is run by event-types.test.ts; the rest is listed here as not run.
+  const notRun = (data.groups.falco_unit_tests.cases as UnitCase[]).filter((c) => !RUN_KINDS.has(c.kind) && c.kind !== "event_types");
+  for (const c of notRun) console.log(`  not run: ${c.name} (${c.kind}${c["in_release_falco_0.44.1"] ? "" : ", master"}): falco.yaml rule-selection parsing is not part of the engine yet`);
   for (const [group, t] of Object.entries(tally)) {
     console.log(`rule-loader conformance, ${group}: ${t.pass}/${t.pass + t.fail} passed`);
     for (const f of t.failures) console.log(`  not passing: ${f}`);
@@ -317,6 +323,22 @@ describe("Falco engine unit tests (other kinds)", () => {
     run(c, () => {
       for (const sub of c.subcases as { input: string; expect: string }[]) {
         if (sanitizeRuleName(sub.input) !== sub.expect) return `${sub.input} -> ${sanitizeRuleName(sub.input)}`;
+      }
+      return undefined;
+    });
+  }
+
+  for (const c of all.filter((x) => x.kind === "ruleset_enable_sequence")) {
+    run(c, () => {
+      const sel = new RuleSelection(c.rules as { name: string; tags?: string[] }[]);
+      for (const step of c.sequence as { action?: string; check?: string; match?: "exact" | "substring" | "wildcard"; pattern?: string; tags?: string[]; ruleset: number; value?: number }[]) {
+        if (step.action === "enable") sel.enable(step.match!, step.pattern!, step.ruleset);
+        else if (step.action === "disable") sel.disable(step.match!, step.pattern!, step.ruleset);
+        else if (step.action === "enable_tags") sel.enableTags(step.tags!, step.ruleset);
+        else if (step.action === "disable_tags") sel.disableTags(step.tags!, step.ruleset);
+        else if (step.check === "enabled_count" && sel.enabledCount(step.ruleset) !== step.value) {
+          return `ruleset ${step.ruleset}: ${sel.enabledCount(step.ruleset)} enabled, expected ${step.value}`;
+        }
       }
       return undefined;
     });
