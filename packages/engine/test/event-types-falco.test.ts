@@ -15,6 +15,7 @@ import {
   type EventTypeOptions,
   type EventTypeSet,
 } from "../src/event-types.js";
+import { parse, types } from "./trees.js";
 
 /*
  * What Falco makes of event-type sets: LOAD_NO_EVTTYPE, the runtime buckets, `details.events`,
@@ -38,17 +39,6 @@ const loader = JSON.parse(readShared("conformance/rule-loader-cases.json")) as {
 const unitCases = loader.groups["falco_unit_tests"]!.cases;
 const legacyCases = loader.groups["falco_legacy_regression_validation"]!.cases;
 
-function parse(text: string): Expr {
-  const { ast, errors } = parseCondition(text);
-  if (!ast || errors.length) throw new Error(`cannot parse ${JSON.stringify(text)}: ${errors[0]?.message}`);
-  return ast;
-}
-
-function types(text: string, options?: EventTypeOptions, source = "syscall"): EventTypeSet {
-  const r = eventTypesOf(parse(text), source, options);
-  if (!r.ok) throw new Error(`${text}: ${r.message}`);
-  return r;
-}
 
 /** Rules of a rules file with macros substituted textually (enough for these small files). */
 function rulesOf(content: string): { name: string; condition: string; warn: boolean }[] {

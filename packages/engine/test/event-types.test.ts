@@ -24,6 +24,7 @@ import {
   type EventTypeResult,
   type EventTypeSet,
 } from "../src/event-types.js";
+import { parse, types } from "./trees.js";
 
 /*
  * libsinsp's event-code vectors (filter_ppm_codes.ut.cpp, via
@@ -48,17 +49,6 @@ const eventCases = allCases.filter((c) => c.kind === "event_types");
 const searchFailures = allCases.filter((c) => c.kind === "parse" && c.test.startsWith("filter_ppm_codes.") && c.expect_parse === false);
 const searchSuccesses = allCases.filter((c) => c.kind === "parse" && c.test.startsWith("filter_ppm_codes.") && c.expect_parse === true);
 
-function parse(text: string): Expr {
-  const { ast, errors } = parseCondition(text);
-  if (!ast || errors.length) throw new Error(`cannot parse ${JSON.stringify(text)}: ${errors[0]?.message}`);
-  return ast;
-}
-
-function types(text: string, options?: EventTypeOptions, source = "syscall"): EventTypeSet {
-  const r = eventTypesOf(parse(text), source, options);
-  if (!r.ok) throw new Error(`${text}: ${r.message}`);
-  return r;
-}
 
 /** One of libs' four test data flavours. */
 interface Space {
