@@ -32,14 +32,27 @@ const isToken = (e: CstElement | undefined): e is IToken => e !== undefined && "
 const isNode = (e: CstElement | undefined): e is CstNode => e !== undefined && "children" in e;
 const real = (t: IToken | undefined): t is IToken => t !== undefined && !t.isInsertedInRecovery && !Number.isNaN(t.startOffset);
 
+const NONE: never[] = [];
 function tokens(children: Children, name: string): IToken[] {
-  return (children[name] ?? []).filter(isToken).filter(real);
+  const list = children[name];
+  if (list === undefined) return NONE;
+  const out: IToken[] = [];
+  for (const e of list) if (isToken(e) && real(e)) out.push(e);
+  return out;
 }
+/** The CST nodes under `name` (a rule's children hold only nodes or only tokens per name). */
 function nodes(children: Children, name: string): CstNode[] {
-  return (children[name] ?? []).filter(isNode);
+  return (children[name] as CstNode[] | undefined) ?? NONE;
+}
+function firstNode(children: Children, name: string): CstNode | undefined {
+  const list = children[name];
+  return list === undefined ? undefined : (list[0] as CstNode);
 }
 function firstToken(children: Children, name: string): IToken | undefined {
-  return tokens(children, name)[0];
+  const list = children[name];
+  if (list === undefined) return undefined;
+  for (const e of list) if (isToken(e) && real(e)) return e;
+  return undefined;
 }
 /** The offset just past a token (chevrotain's offset-only tracking keeps no end offsets). */
 export function tokenEnd(t: IToken): number {
@@ -53,10 +66,14 @@ const spans = new WeakMap<CstNode, { start: number; end: number }>();
 
 /** The extent of the real tokens below a CST node (memoized: parents reuse their children's). */
 function tokenSpan(n: CstNode): { start: number; end: number } {
-  const loc = n.location;
   // chevrotain tracks node offsets (end inclusive); recovered nodes may lack them.
-  if (loc && !Number.isNaN(loc.startOffset) && loc.endOffset !== undefined && !Number.isNaN(loc.endOffset) && !n.recoveredNode) {
-    return { start: loc.startOffset, end: loc.endOffset + 1 };
+  if (n.recoveredNode !== true) {
+    const loc = n.location;
+    if (loc !== undefined) {
+      const start = loc.startOffset;
+      const end = loc.endOffset;
+      if (start === start && end !== undefined && end === end) return { start, end: end + 1 };
+    }
   }
   const known = spans.get(n);
   if (known) return known;
@@ -128,7 +145,7 @@ export class AstBuilder {
   }
 
   filter(node: CstNode): Expr {
-    const or = nodes(node.children, "orExpr")[0];
+    const or = firstNode(node.children, "orExpr");
     return or ? this.orExpr(or) : this.error({ start: 0, end: 0 });
   }
 
@@ -151,7 +168,7 @@ export class AstBuilder {
   }
 
   private operand(node: CstNode, inner: "andExpr" | "notExpr"): Expr {
-    const group = nodes(node.children, "group")[0];
+    const group = firstNode(node.children, "group");
     if (group) return this.group(group);
     const sub = nodes(node.children, inner)[0];
     if (sub) return inner === "andExpr" ? this.andExpr(sub) : this.notExpr(sub);
@@ -163,8 +180,8 @@ export class AstBuilder {
     const notParen = firstToken(node.children, "NotParen");
     let negate = nots.length % 2 === 1;
     let child: Expr;
-    const groupRest = nodes(node.children, "groupRest")[0];
-    const check = nodes(node.children, "check")[0];
+    const groupRest = firstNode(node.children, "groupRest");
+    const check = firstNode(node.children, "check");
     if (notParen || groupRest) {
       negate = !negate;
       child = groupRest ? this.groupRest(groupRest) : this.error(nodeRange(node, this.endOffset));
@@ -178,22 +195,22 @@ export class AstBuilder {
   }
 
   group(node: CstNode): Expr {
-    const rest = nodes(node.children, "groupRest")[0];
+    const rest = firstNode(node.children, "groupRest");
     return rest ? this.groupRest(rest) : this.error(nodeRange(node, this.endOffset));
   }
 
   groupRest(node: CstNode): Expr {
-    const or = nodes(node.children, "orExpr")[0];
+    const or = firstNode(node.children, "orExpr");
     return or ? this.orExpr(or) : this.error(nodeRange(node, this.endOffset));
   }
 
   check(node: CstNode): Expr {
-    const group = nodes(node.children, "group")[0];
+    const group = firstNode(node.children, "group");
     if (group) return this.group(group);
     const ident = firstToken(node.children, "Identifier");
     if (ident) return { type: "identifier", name: ident.image, range: tokenRange(ident) };
-    const lhsNode = nodes(node.children, "fieldOrTransformer")[0];
-    const condNode = nodes(node.children, "condition")[0];
+    const lhsNode = firstNode(node.children, "fieldOrTransformer");
+    const condNode = firstNode(node.children, "condition");
     const left: FieldLike | ErrorExpr = lhsNode ? this.fieldOrTransformer(lhsNode) : this.error(nodeRange(node, this.endOffset));
     if (!condNode) return this.brokenCheck(left);
     return this.condition(left, condNode);
@@ -215,9 +232,9 @@ export class AstBuilder {
     let op = opToken.image;
     let opRange = tokenRange(opToken);
     let right: CheckValue;
-    const num = nodes(c, "numValue")[0];
-    const str = nodes(c, "strValue")[0];
-    const lst = nodes(c, "listValue")[0];
+    const num = firstNode(c, "numValue");
+    const str = firstNode(c, "strValue");
+    const lst = firstNode(c, "listValue");
     if (num) right = this.numValue(num);
     else if (lst) right = this.listValue(lst);
     else if (str) {
@@ -232,9 +249,9 @@ export class AstBuilder {
   }
 
   fieldOrTransformer(node: CstNode): FieldLike | ErrorExpr {
-    const field = nodes(node.children, "field")[0];
+    const field = firstNode(node.children, "field");
     if (field) return this.field(field);
-    const transformer = nodes(node.children, "transformer")[0];
+    const transformer = firstNode(node.children, "transformer");
     if (transformer) return this.transformer(transformer);
     return this.error(nodeRange(node, this.endOffset));
   }
@@ -254,7 +271,7 @@ export class AstBuilder {
   field(node: CstNode): FieldExpr | ErrorExpr {
     const name = firstToken(node.children, "FieldName");
     if (!name) return this.error(nodeRange(node, this.endOffset));
-    const { arg, argRange, end } = this.fieldArg(nodes(node.children, "fieldArg")[0]);
+    const { arg, argRange, end } = this.fieldArg(firstNode(node.children, "fieldArg"));
     const nameRange = tokenRange(name);
     const f: FieldExpr = { type: "field", name: name.image, nameRange, range: { start: nameRange.start, end: end ?? nameRange.end } };
     if (arg !== undefined) {
@@ -299,11 +316,11 @@ export class AstBuilder {
     if (num) return { type: "value", value: num.image, quoted: false, range: tokenRange(num) };
     const q = firstToken(c, "QuotedString");
     if (q) return this.stringToken(q);
-    const tl = nodes(c, "transformerList")[0];
+    const tl = firstNode(c, "transformerList");
     if (tl) return this.transformerList(tl);
-    const tr = nodes(c, "transformer")[0];
+    const tr = firstNode(c, "transformer");
     if (tr) return this.transformer(tr);
-    const f = nodes(c, "field")[0];
+    const f = firstNode(c, "field");
     if (f) return this.field(f);
     return this.error(nodeRange(node, this.endOffset));
   }
@@ -322,7 +339,7 @@ export class AstBuilder {
 
   strValue(node: CstNode): CheckValue {
     const c = node.children;
-    const modList = nodes(c, "modifierList")[0];
+    const modList = firstNode(c, "modifierList");
     if (modList) return this.modifierList(modList);
     const q = firstToken(c, "QuotedString") ?? firstToken(c, "BareString");
     if (q) return this.stringToken(q);
@@ -331,7 +348,7 @@ export class AstBuilder {
 
   listValue(node: CstNode): CheckValue {
     const c = node.children;
-    const list = nodes(c, "list")[0];
+    const list = firstNode(c, "list");
     if (list) return this.list(list);
     const id = firstToken(c, "ValueIdentifier");
     if (id) return { type: "value", value: id.image, quoted: false, range: tokenRange(id) };
@@ -339,7 +356,7 @@ export class AstBuilder {
   }
 
   modifierList(node: CstNode): CheckValue {
-    const list = nodes(node.children, "list")[0];
+    const list = firstNode(node.children, "list");
     if (list) return this.list(list);
     const id = firstToken(node.children, "ValueIdentifier");
     if (id) return { type: "value", value: id.image, quoted: false, range: tokenRange(id) };
@@ -347,7 +364,7 @@ export class AstBuilder {
   }
 
   private transformerValue(node: CstNode): CheckValue {
-    const val = nodes(node.children, "valTransformer")[0];
+    const val = firstNode(node.children, "valTransformer");
     if (val) {
       const open = firstToken(val.children, "ValOpen");
       const name = firstToken(val.children, "FieldName");
@@ -365,7 +382,7 @@ export class AstBuilder {
       }
       return this.finishTransformer(open, values, val);
     }
-    const tr = nodes(node.children, "transformer")[0];
+    const tr = firstNode(node.children, "transformer");
     if (tr) return this.transformer(tr);
     return this.error(nodeRange(node, this.endOffset));
   }
