@@ -170,17 +170,14 @@ export class Compiler {
       if (parsed) texts.set(m.name, parsed.text);
       this.macroTexts.set(m.name, parsed?.text.text ?? "");
     }
+    const byName = new Map(out.map((m) => [m.name, m]));
     for (const m of out) {
       if (!m.ast) continue;
       const info = this.collector.macros.get(m.name)!;
-      const visible = new Map<string, Expr | null>();
-      for (const other of out) {
-        if (this.collector.macros.get(other.name)!.index < info.visibility) visible.set(other.name, other.ast);
-      }
       const text = texts.get(m.name)!;
-      const r = resolveMacros(m.ast, visible, this.origins, text);
+      const r = resolveMacros(m.ast, new VisibleMacros(byName, this.collector, info.visibility), this.origins, text);
       m.ast = r.ast;
-      for (const name of r.resolved) out.find((x) => x.name === name)!.used = true;
+      for (const name of r.resolved) byName.get(name)!.used = true;
       this.macroErrors(r, info.where, text);
     }
   }
@@ -195,16 +192,17 @@ export class Compiler {
 
   private compileRules(lists: CompiledList[], macros: CompiledMacro[], out: CompiledRule[]): void {
     const all = new Map<string, Expr | null>(macros.map((m) => [m.name, m.ast]));
+    const byName = new Map(macros.map((m) => [m.name, m]));
     for (const r of this.collector.rules) {
       if (r.unknownSource) continue;
       const catalog = this.options.catalogs.get(r.source);
       if (!catalog) continue;
-      const compiled = this.compileRule(r, lists, macros, all, catalog);
+      const compiled = this.compileRule(r, lists, byName, all, catalog);
       if (compiled) out.push(compiled);
     }
   }
 
-  private compileRule(r: RuleInfo, lists: CompiledList[], macros: CompiledMacro[], all: Map<string, Expr | null>, catalog: FieldCatalog): CompiledRule | undefined {
+  private compileRule(r: RuleInfo, lists: CompiledList[], macros: ReadonlyMap<string, CompiledMacro>, all: Map<string, Expr | null>, catalog: FieldCatalog): CompiledRule | undefined {
     const exceptionFields = new Set<string>();
     let condition = r.cond;
     try {
@@ -247,10 +245,10 @@ export class Compiler {
     const cached = outputFailed ? undefined : this.options.ruleCache?.get(key);
     if (cached && cached.macros.every(([name, text]) => this.macroTexts.get(name) === text)) {
       for (const name of cached.used) {
-        const m = macros.find((x) => x.name === name);
+        const m = macros.get(name);
         if (m) m.used = true;
       }
-      for (const l of lists) if (usesList(condition.text, l.name)) l.used = true;
+      for (const l of listsUsedBy(condition.text, lists)) l.used = true;
       this.diagnostics.push(...cached.diagnostics);
       return { ...cached.compiled, info: r };
     }
@@ -259,7 +257,7 @@ export class Compiler {
     if (!parsed) return undefined;
     const resolution = resolveMacros(parsed.ast, all, this.origins, parsed.text);
     for (const name of resolution.resolved) {
-      const m = macros.find((x) => x.name === name);
+      const m = macros.get(name);
       if (m) m.used = true;
     }
     if (this.macroErrors(resolution, r.where, parsed.text)) return undefined;
@@ -301,7 +299,7 @@ export class Compiler {
       exceptionFields: [...exceptionFields],
       eventSet: events,
       macros: [...new Set(resolution.resolved)],
-      lists: lists.filter((l) => r.cond.text.length > 0 && usesList(condition.text, l.name)).map((l) => l.name),
+      lists: r.cond.text.length > 0 ? listsUsedBy(condition.text, lists).map((l) => l.name) : [],
       conditionFields: [...new Set(fields)],
       outputFields: outputCheck.fields,
     };
@@ -404,6 +402,31 @@ function compiles(field: Node & { type: "field" }, catalog: FieldCatalog): boole
 
 function containsError(ast: Expr): boolean {
   return nodesOf(ast).some((n) => n.type === "error" || n.type === "identifier");
+}
+
+const WORD_SPLIT = /[ \t\n\r(),=]+/;
+const HAS_DELIM = /[ \t\n\r(),=]/;
+
+/** The lists whose name stands as a whole word in `text`, in list order. */
+function listsUsedBy(text: string, lists: readonly CompiledList[]): CompiledList[] {
+  const words = new Set(text.split(WORD_SPLIT));
+  return lists.filter((l) => l.name !== "" && (HAS_DELIM.test(l.name) ? usesList(text, l.name) : words.has(l.name)));
+}
+
+/** The macros a macro can refer to: those defined before its last definition or change. */
+class VisibleMacros implements Pick<ReadonlyMap<string, Expr | null>, "has" | "get"> {
+  constructor(
+    private readonly macros: ReadonlyMap<string, CompiledMacro>,
+    private readonly collector: Collector,
+    private readonly visibility: number,
+  ) {}
+  has(name: string): boolean {
+    const info = this.collector.macros.get(name);
+    return info !== undefined && info.index < this.visibility && this.macros.has(name);
+  }
+  get(name: string): Expr | null | undefined {
+    return this.has(name) ? this.macros.get(name)!.ast : undefined;
+  }
 }
 
 function usesList(text: string, name: string): boolean {

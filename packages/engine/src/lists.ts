@@ -75,14 +75,24 @@ export function resolveList(cond: TrackedText, list: CompiledList): { text: Trac
   return { text, used };
 }
 
-/** Substitutes every list, in definition order, marking the ones used. */
+const WORD_SPLIT = /[ \t\n\r(),=]+/;
+const HAS_DELIM = /[ \t\n\r(),=]/;
+
+/**
+ * Substitutes every list, in definition order, marking the ones used. A list whose name is a
+ * single word can only match a whole word of the text, so lists whose name is not among the
+ * text's words (kept up to date as substitutions bring in items) are skipped without a search.
+ */
 export function resolveLists(cond: TrackedText, lists: CompiledList[]): TrackedText {
   let text = cond;
+  const words = new Set(text.text.split(WORD_SPLIT));
   for (const l of lists) {
+    if (!words.has(l.name) && !HAS_DELIM.test(l.name)) continue;
     const r = resolveList(text, l);
     if (r.used) {
       l.used = true;
       text = r.text;
+      for (const item of l.items) for (const w of item.split(WORD_SPLIT)) words.add(w);
     }
   }
   return text;

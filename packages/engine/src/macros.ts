@@ -83,7 +83,7 @@ export interface Resolution {
  * Expands macros in `ast`. `macros` maps a name to its tree, or to `null` for a macro that
  * exists but could not be parsed (left in place, neither resolved nor unknown).
  */
-export function resolveMacros(ast: Expr, macros: ReadonlyMap<string, Expr | null>, origins: NodeOrigins, fallback: TrackedText): Resolution {
+export function resolveMacros(ast: Expr, macros: Pick<ReadonlyMap<string, Expr | null>, "has" | "get">, origins: NodeOrigins, fallback: TrackedText): Resolution {
   const errors: Resolution["errors"] = [];
   const unknown: MacroRef[] = [];
   const resolved: string[] = [];
