@@ -73,6 +73,8 @@ export function parseCondition(text: string, options: ParseOptions = {}): ParseR
   }
   const lexed = T.conditionLexer.tokenize(text);
   const tokens = lexed.tokens;
+  // Offset-only lexing records no end offsets; the parser's node locations need them.
+  for (const t of tokens) t.endOffset = t.startOffset + t.image.length - 1;
 
   const maxNesting = options.maxNesting ?? DEFAULT_MAX_NESTING;
   let depth = 0;
