@@ -78,21 +78,55 @@ export function resolveList(cond: TrackedText, list: CompiledList): { text: Trac
 const WORD_SPLIT = /[ \t\n\r(),=]+/;
 const HAS_DELIM = /[ \t\n\r(),=]/;
 
+/** Lists by name with their position, and the lists whose name is not one word. */
+interface ListIndex {
+  byName: Map<string, number>;
+  multiWord: number[];
+}
+const indexes = new WeakMap<readonly CompiledList[], ListIndex>();
+
+function indexOf(lists: readonly CompiledList[]): ListIndex {
+  let index = indexes.get(lists);
+  if (!index) {
+    index = { byName: new Map(), multiWord: [] };
+    lists.forEach((l, i) => {
+      if (l.name === "") return;
+      if (HAS_DELIM.test(l.name)) index!.multiWord.push(i);
+      else if (!index!.byName.has(l.name)) index!.byName.set(l.name, i);
+    });
+    indexes.set(lists, index);
+  }
+  return index;
+}
+
 /**
  * Substitutes every list, in definition order, marking the ones used. A list whose name is a
- * single word can only match a whole word of the text, so lists whose name is not among the
- * text's words (kept up to date as substitutions bring in items) are skipped without a search.
+ * single word can only match a whole word of the text, so only the lists named by the text's
+ * words (and by the items substituted so far) are searched, still in definition order.
  */
 export function resolveLists(cond: TrackedText, lists: CompiledList[]): TrackedText {
+  const { byName, multiWord } = indexOf(lists);
+  const pending = new Set<number>(multiWord);
+  const addWords = (text: string, after: number): void => {
+    for (const w of text.split(WORD_SPLIT)) {
+      const i = byName.get(w);
+      if (i !== undefined && i > after) pending.add(i);
+    }
+  };
   let text = cond;
-  const words = new Set(text.text.split(WORD_SPLIT));
-  for (const l of lists) {
-    if (!words.has(l.name) && !HAS_DELIM.test(l.name)) continue;
+  addWords(text.text, -1);
+  let current = -1;
+  while (pending.size > 0) {
+    let next = Infinity;
+    for (const i of pending) if (i < next) next = i;
+    pending.delete(next);
+    current = next;
+    const l = lists[current]!;
     const r = resolveList(text, l);
     if (r.used) {
       l.used = true;
       text = r.text;
-      for (const item of l.items) for (const w of item.split(WORD_SPLIT)) words.add(w);
+      for (const item of l.items) addWords(item, current);
     }
   }
   return text;
