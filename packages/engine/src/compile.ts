@@ -200,14 +200,61 @@ function regexCouldBeSimpler(v: string): boolean {
 
 // --- the compiler ---------------------------------------------------------------------------------------
 
+/** What checking one check gave: its warnings, and its error if it has one. */
+interface CheckOutcome {
+  warnings: CompileProblem[];
+  error?: CompileError;
+}
+
+/**
+ * Outcomes of checks already compiled against a catalog. A check's outcome depends only on the
+ * check and the catalog, and macro expansion shares one check object among every rule that
+ * uses the macro, so each is compiled once.
+ */
+const outcomes = new WeakMap<FieldCatalog, WeakMap<Node, CheckOutcome>>();
+
 class Compiler {
   readonly warnings: CompileProblem[] = [];
   private check: Node | undefined;
+  private readonly memo: WeakMap<Node, CheckOutcome> | undefined;
 
   constructor(
     private readonly catalog: FieldCatalog,
     private readonly options: CompileOptions,
-  ) {}
+  ) {
+    if (options.services === undefined) {
+      let memo = outcomes.get(catalog);
+      if (!memo) outcomes.set(catalog, (memo = new WeakMap()));
+      this.memo = memo;
+    }
+  }
+
+  /** Compiles one check through the memo, replaying a known outcome. */
+  private memoized(e: UnaryCheckExpr | BinaryCheckExpr, run: () => void): void {
+    const memo = this.memo;
+    if (!memo) return run();
+    let outcome = memo.get(e);
+    if (!outcome) {
+      const before = this.warnings.length;
+      let error: CompileError | undefined;
+      try {
+        run();
+      } catch (err) {
+        if (!(err instanceof CompileError)) throw err;
+        error = err;
+      }
+      outcome = { warnings: this.warnings.slice(before) };
+      if (error) outcome.error = error;
+      memo.set(e, outcome);
+      if (error) throw error;
+      return;
+    }
+    this.warnings.push(...outcome.warnings);
+    if (outcome.error) {
+      this.check = e;
+      throw outcome.error;
+    }
+  }
 
   fail(message: string, node: Node): never {
     throw new CompileError(message, node);
@@ -233,10 +280,10 @@ class Compiler {
         }
         return;
       case "unary_check":
-        this.unary(e);
+        this.memoized(e, () => this.unary(e));
         return;
       case "binary_check":
-        this.binary(e);
+        this.memoized(e, () => this.binary(e));
         return;
       default:
         // error nodes: the parser reports those

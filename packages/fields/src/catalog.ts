@@ -113,6 +113,9 @@ export const DEFAULT_PLUGINS: readonly string[] = ["container", "k8smeta", "krsi
  * cloudtrail, okta, github, gcpaudit and json plugins: sources `syscall`, `k8s_audit`,
  * `aws_cloudtrail`, `okta`, `github` and `gcp_auditlog`.
  */
-export function defaultCatalogs(): Map<string, FieldCatalog> {
-  return buildCatalogs(DEFAULT_PLUGINS);
+export function defaultCatalogs(): ReadonlyMap<string, FieldCatalog> {
+  // Catalogs are immutable (their lookup memo only caches answers), so one set serves every load.
+  defaults ??= buildCatalogs(DEFAULT_PLUGINS);
+  return defaults;
 }
+let defaults: ReadonlyMap<string, FieldCatalog> | undefined;
