@@ -59,6 +59,13 @@ export interface CachedRule {
   used: string[];
 }
 
+/** A macro expanded once, with the texts of the macros it named (null: not visible). */
+export interface CachedMacro {
+  ast: Expr;
+  resolved: string[];
+  refs: [string, string | null][];
+}
+
 export interface CompileOptions {
   catalogs: ReadonlyMap<string, FieldCatalog>;
   /** Parses shared by the compiles of one load (Falco recompiles everything after each file). */
@@ -66,6 +73,12 @@ export interface CompileOptions {
   /** Rules compiled by earlier compiles of the same load, reused while nothing they use changed. */
   ruleCache?: Map<string, CachedRule>;
   appendOutput?: readonly AppendOutput[];
+  /** Macros expanded by earlier compiles of the same load, reused while nothing they use changed. */
+  macroCache?: Map<string, CachedMacro>;
+  /** Node origins shared by the compiles of one load (cached trees keep theirs). */
+  origins?: NodeOrigins;
+  /** Output checks shared by the compiles of one load. */
+  outputChecks?: Map<FieldCatalog, Map<string, OutputCheck>>;
   /** Stop at the first error, as Falco does. */
   falcoCompat: boolean;
 }
@@ -88,9 +101,13 @@ const CONTAINER_INFO_WARNING =
   "%container.info is deprecated and no more useful, and will be dropped by Falco 1.0.0. The container plugin will automatically add required fields to the output message.";
 const UNKNOWN_MARKERS = ["nonexistent field", "invalid formatting token", "unknown event type", "unknown filter:"];
 
+type OutputCheck = { error?: { message: string; range: { start: number; end: number } }; fields: string[] };
+
 export class Compiler {
+  /** Output checks by catalog and output text (pure, so shared across the compiles of a load). */
+  private readonly outputChecks: Map<FieldCatalog, Map<string, OutputCheck>>;
   private readonly diagnostics: Diagnostic[] = [];
-  private readonly origins = new NodeOrigins();
+  private readonly origins: NodeOrigins;
   /** Each macro's condition after list substitution, in this compile. */
   private readonly macroTexts = new Map<string, string>();
 
@@ -98,7 +115,10 @@ export class Compiler {
     private readonly collector: Collector,
     private readonly files: Files,
     private readonly options: CompileOptions,
-  ) {}
+  ) {
+    this.outputChecks = options.outputChecks ?? new Map();
+    this.origins = options.origins ?? new NodeOrigins();
+  }
 
   private report(code: FalcoCode, message: string, where: Where, ownCode?: string): void {
     this.diagnostics.push(falcoDiagnostic(code, message, where, ownCode));
@@ -171,14 +191,28 @@ export class Compiler {
       this.macroTexts.set(m.name, parsed?.text.text ?? "");
     }
     const byName = new Map(out.map((m) => [m.name, m]));
+    const cache = this.options.macroCache;
     for (const m of out) {
       if (!m.ast) continue;
       const info = this.collector.macros.get(m.name)!;
       const text = texts.get(m.name)!;
-      const r = resolveMacros(m.ast, new VisibleMacros(byName, this.collector, info.visibility), this.origins, text);
+      const visible = new VisibleMacros(byName, this.collector, info.visibility);
+      // A macro expanded by an earlier compile of the load, from the same text, over macros
+      // that still have the texts they had then, expands the same way.
+      const key = `${m.name}\u0000${info.visibility}\u0000${text.text}`;
+      const cached = cache?.get(key);
+      if (cached && cached.refs.every(([name, t]) => (visible.has(name) ? this.macroTexts.get(name)! : null) === t)) {
+        m.ast = cached.ast;
+        for (const name of cached.resolved) byName.get(name)!.used = true;
+        continue;
+      }
+      const r = resolveMacros(m.ast, visible, this.origins, text);
       m.ast = r.ast;
       for (const name of r.resolved) byName.get(name)!.used = true;
-      this.macroErrors(r, info.where, text);
+      if (!this.macroErrors(r, info.where, text) && cache) {
+        const refs = new Set([...r.resolved, ...r.unknown.map((u) => u.name)]);
+        cache.set(key, { ast: r.ast, resolved: r.resolved, refs: [...refs].map((name) => [name, visible.has(name) ? this.macroTexts.get(name)! : null]) });
+      }
     }
   }
 
@@ -325,7 +359,15 @@ export class Compiler {
    * Checks an output as libs' formatter does: each `%` token is the longest field (or
    * transformer) that compiles for the source.
    */
-  private checkOutput(output: string, catalog: FieldCatalog): { error?: { message: string; range: { start: number; end: number } }; fields: string[] } {
+  private checkOutput(output: string, catalog: FieldCatalog): OutputCheck {
+    let known = this.outputChecks.get(catalog);
+    if (!known) this.outputChecks.set(catalog, (known = new Map()));
+    let r = known.get(output);
+    if (!r) known.set(output, (r = this.checkOutputOnce(output, catalog)));
+    return r;
+  }
+
+  private checkOutputOnce(output: string, catalog: FieldCatalog): OutputCheck {
     const r = parseOutput(output);
     if (r.errors[0]) return { error: { message: r.errors[0].message, range: r.errors[0].range }, fields: [] };
     const fields: string[] = [];

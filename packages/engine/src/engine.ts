@@ -7,11 +7,12 @@ import type { Diagnostic } from "@falcokit/diagnostics";
 import { defaultCatalogs, type FieldCatalog } from "@falcokit/fields";
 import { ItemType, parseRulesFile, validateSchema, type RequiredEngineVersionItem, type RequiredPluginVersionsItem, type RulesFile } from "@falcokit/rules-model";
 import { Collector, versionString, type EngineVersion, type ExceptionInfo } from "./collector.js";
-import { Compiler, type AppendOutput, type CachedRule, type CompileResult } from "./compiler.js";
+import { Compiler, type AppendOutput, type CachedRule, type CachedMacro, type CompileOptions, type CompileResult } from "./compiler.js";
 import { isModifierOperator } from "./exceptions.js";
 import { parseCondition, nodesOf } from "@falcokit/condition";
 import { LoadError, child, falcoDiagnostic, rootWhere, Files, type Where } from "./problems.js";
 import { readItem, type ReadContext } from "./read.js";
+import { NodeOrigins } from "./macros.js";
 
 /** Falco 0.44.1's rules engine version. */
 export const FALCO_ENGINE_VERSION: EngineVersion = { major: 0, minor: 62, patch: 0 };
@@ -111,6 +112,9 @@ export function loadRules(sources: readonly RulesSource[], options: LoadOptions 
   const results: FileResult[] = [];
   let compiled: CompileResult | undefined;
   const parseCache = new Map<string, ReturnType<typeof parseCondition>>();
+  const outputChecks: NonNullable<CompileOptions["outputChecks"]> = new Map();
+  const macroCache = new Map<string, CachedMacro>();
+  const origins = new NodeOrigins();
   const ruleCache = new Map<string, CachedRule>();
 
   for (const source of sources) {
@@ -166,7 +170,7 @@ export function loadRules(sources: readonly RulesSource[], options: LoadOptions 
     }
 
     if (readOk || !falcoCompat) {
-      compiled = new Compiler(collector, files, { catalogs, falcoCompat, appendOutput: options.appendOutput ?? [], parseCache, ruleCache }).run();
+      compiled = new Compiler(collector, files, { catalogs, falcoCompat, appendOutput: options.appendOutput ?? [], parseCache, ruleCache, outputChecks, macroCache, origins }).run();
       diagnostics.push(...compiled.diagnostics);
     }
     if (options.plugins) diagnostics.push(...checkPlugins(collector, options.plugins));

@@ -114,7 +114,8 @@ class CodeSpace {
 
   static codes(mask: bigint): number[] {
     const out: number[] = [];
-    for (let c = 0; mask !== 0n; c++, mask >>= 1n) if (mask & 1n) out.push(c);
+    const bits = mask.toString(2);
+    for (let i = bits.length - 1, c = 0; i >= 0; i--, c++) if (bits.charCodeAt(i) === 49) out.push(c);
     return out;
   }
 
