@@ -8,6 +8,7 @@ import type { Collector, Provenance } from "./collector.js";
 import { versionString } from "./collector.js";
 import type { CompileResult } from "./compiler.js";
 import { describeEventNames, eventTypesOf } from "./event-types.js";
+import { PLUGINS, type FieldCatalog } from "@falcokit/fields";
 
 export interface RuleDescription {
   info: {
@@ -67,16 +68,21 @@ export function conditionDetails(ast: Expr | undefined, knownMacros: Set<string>
   const lists = new Set<string>();
   const operators = new Set<string>();
   const fields = new Set<string>();
+  // `evt.type`/`evt.asynctype` values compared against (list names aside).
+  const evtnames = new Set<string>();
   if (ast) {
     for (const n of nodesOf(ast)) {
       if (n.type === "identifier" && knownMacros.has(n.name)) macros.add(n.name);
       if (n.type === "list") for (const v of n.values) if (knownLists.has(v)) lists.add(v);
-      if (n.type === "value" && knownLists.has(n.value)) lists.add(n.value);
       if (n.type === "binary_check" || n.type === "unary_check") operators.add(n.op);
       if (n.type === "field") fields.add(n.arg !== undefined ? `${n.name}[${n.arg}]` : n.name);
+      if (n.type === "binary_check" && n.left.type === "field" && n.left.arg === undefined && (n.left.name === "evt.type" || n.left.name === "evt.asynctype")) {
+        if (n.right.type === "value") evtnames.add(n.right.value);
+        if (n.right.type === "list") for (const v of n.right.values) if (!knownLists.has(v)) evtnames.add(v);
+      }
     }
   }
-  return { macros: sorted(macros), lists: sorted(lists), operators: sorted(operators), fields: sorted(fields) };
+  return { macros: sorted(macros), lists: sorted(lists), operators: sorted(operators), fields: sorted(fields), evtnames: sorted(evtnames) };
 }
 
 const PRIORITY_OUT: Record<string, string> = {
@@ -90,8 +96,57 @@ const PRIORITY_OUT: Record<string, string> = {
   Debug: "Debug",
 };
 
-/** Describes the compiled ruleset as `falco -L --format json` would, with provenance. */
-export function describeRuleset(collector: Collector, compiled: CompileResult): RulesetDescription {
+/** A loaded plugin as Falco's used-plugins computation sees it. */
+interface LoadedPlugin {
+  name: string;
+  eventSource?: string;
+  extractSources: readonly string[];
+  fields: Set<string>;
+  asyncEvents: readonly string[];
+}
+
+/** The plugins behind a set of catalogs: each catalog's plugins, with their field names. */
+function loadedPlugins(catalogs: ReadonlyMap<string, FieldCatalog>): LoadedPlugin[] {
+  const out = new Map<string, LoadedPlugin>();
+  for (const catalog of catalogs.values()) {
+    for (const name of catalog.plugins) {
+      let p = out.get(name);
+      if (!p) {
+        const known = PLUGINS[name];
+        p = { name, extractSources: known?.extractSources ?? [], asyncEvents: known?.asyncEvents ?? [], fields: new Set() };
+        if (known?.eventSource) p.eventSource = known.eventSource;
+        out.set(name, p);
+      }
+      for (const cls of catalog.classes) if (cls.plugin === name) for (const f of cls.fields) p.fields.add(f.name);
+    }
+  }
+  return [...out.values()];
+}
+
+const compatible = (sources: readonly string[], source: string) => sources.length === 0 || sources.includes(source);
+
+/**
+ * The plugins a rule uses, as Falco computes them: the plugin sourcing the rule's events, the
+ * plugins extracting a field the condition or output reads, and the plugins declaring an async
+ * event the condition compares `evt.type` with.
+ */
+function usedPlugins(plugins: readonly LoadedPlugin[], source: string, evtnames: readonly string[], fields: readonly string[]): string[] {
+  const names = new Set(fields.map((f) => (f.includes("[") ? f.slice(0, f.indexOf("[")) : f)));
+  const used = new Set<string>();
+  for (const p of plugins) {
+    if (p.eventSource === source) used.add(p.name);
+    else if (compatible(p.extractSources, source) && [...p.fields].some((f) => names.has(f))) used.add(p.name);
+    else if (compatible(p.extractSources, source) && p.asyncEvents.some((e) => evtnames.includes(e))) used.add(p.name);
+  }
+  return sorted(used);
+}
+
+/**
+ * Describes the compiled ruleset as `falco -L --format json` would, with provenance. With the
+ * load's catalogs, each rule's `details.plugins` lists the plugins it uses.
+ */
+export function describeRuleset(collector: Collector, compiled: CompileResult, catalogs?: ReadonlyMap<string, FieldCatalog>): RulesetDescription {
+  const plugins = catalogs ? loadedPlugins(catalogs) : [];
   const knownMacros = new Set(collector.macros.items.map((m) => m.name));
   const knownLists = new Set(collector.lists.items.map((l) => l.name));
   const rules: RuleDescription[] = compiled.rules.map((r) => {
@@ -124,7 +179,7 @@ export function describeRuleset(collector: Collector, compiled: CompileResult): 
         events: describeEventNames(r.eventSet),
         condition_compiled: asString(r.ast),
         output_compiled: r.output,
-        plugins: [],
+        plugins: usedPlugins(plugins, info.source, comp.evtnames, [...comp.fields, ...r.outputFields]),
       },
       provenance: info.provenance,
     };

@@ -52,6 +52,8 @@ export interface LoadResult {
   /** The compile output after the last file. */
   compiled: CompileResult | undefined;
   collector: Collector;
+  /** The field catalogs the load used, by source. */
+  catalogs: ReadonlyMap<string, FieldCatalog>;
 }
 
 const ALLOWED_COMPS = new Set(["=", "==", "!=", "<=", "<", ">=", ">", "exists", "glob", "iglob", "contains", "icontains", "bcontains", "startswith", "bstartswith", "endswith", "regex", "intersects", "in", "pmatch"]);
@@ -176,7 +178,7 @@ export function loadRules(sources: readonly RulesSource[], options: LoadOptions 
     if (options.plugins) diagnostics.push(...checkPlugins(collector, options.plugins));
     results.push({ name: source.name, successful: !diagnostics.some((d) => d.severity === "error"), diagnostics, schema });
   }
-  return { files: results, parsed, compiled, collector };
+  return { files: results, parsed, compiled, collector, catalogs };
 }
 
 function itemRoot(files: Files, file: string, itemType: string, node: RequiredEngineVersionItem["node"], range: { start: number; end: number }): Where {

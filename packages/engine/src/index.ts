@@ -13,3 +13,5 @@ export type { MatchType } from "./selection.js";
 export { filterWarnings } from "./compiler.js";
 export { conditionDetails } from "./describe.js";
 export { resolveMacros, NodeOrigins } from "./macros.js";
+export { readFalcoConfig, applyConfigOption, setConfigValue, FalcoConfigError } from "./falco-config.js";
+export type { FalcoConfig, RuleSelectionEntry } from "./falco-config.js";

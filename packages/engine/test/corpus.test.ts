@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildCatalogs, DEFAULT_PLUGINS } from "@falcokit/fields";
-import { loadRules, type LoadResult } from "../src/index.js";
+import { describeRuleset, loadRules, type LoadResult } from "../src/index.js";
 import { SHARED, readShared } from "./shared.js";
 
 const RULES = join(SHARED, "corpus/rules");
@@ -76,5 +76,35 @@ describe("the rules corpus through the engine", () => {
       plugins: [{ name: "cloudtrail", version: "0.1.0" }],
     });
     expect(withPluginVersion.files[0]!.successful).toBe(false);
+  });
+});
+
+describe("details.plugins of the effective ruleset", () => {
+  it("lists the container plugin exactly for upstream rules that read container.* or k8s.* fields", () => {
+    const r = load(["upstream/latest/rules/falco_rules.yaml", "upstream/latest/rules/falco-incubating_rules.yaml"]);
+    const d = describeRuleset(r.collector, r.compiled!, r.catalogs);
+    expect(d.rules.length).toBeGreaterThan(50);
+    for (const rule of d.rules) {
+      const text = `${rule.details.condition_compiled} ${rule.details.output_compiled}`;
+      const readsContainer = /\b(container|k8s)\.[a-z]/.test(text);
+      expect(rule.details.plugins.includes("container"), rule.info.name).toBe(readsContainer);
+    }
+    // Macros and lists never list plugins (Falco cannot tell which source they serve).
+    expect(d.macros.every((m) => m.details.plugins.length === 0)).toBe(true);
+  });
+
+  it("lists the source plugin for every rule of a plugin's rules file", () => {
+    for (const [file, plugin] of [
+      ["plugins/k8saudit/k8s_audit_rules.yaml", "k8saudit"],
+      ["plugins/cloudtrail/aws_cloudtrail_rules.yaml", "cloudtrail"],
+      ["plugins/okta/okta_rules.yaml", "okta"],
+      ["plugins/github/github.yaml", "github"],
+      ["plugins/gcpaudit/gcp_auditlog_rules.yaml", "gcpaudit"],
+    ] as const) {
+      const r = load([file]);
+      const d = describeRuleset(r.collector, r.compiled!, r.catalogs);
+      expect(d.rules.length, file).toBeGreaterThan(0);
+      for (const rule of d.rules) expect(rule.details.plugins, `${file}: ${rule.info.name}`).toContain(plugin);
+    }
   });
 });

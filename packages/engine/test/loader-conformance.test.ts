@@ -10,6 +10,7 @@ import {
   matchesWildcard,
   RuleSelection,
   resolveMacros,
+  readFalcoConfig,
   sanitizeRuleName,
   type LoadOptions,
   type LoadResult,
@@ -132,12 +133,12 @@ const OUTDATED = new Map<string, string>([
   ["TestFalco_Legacy_ValidateSkipUnknownNoevt", "libs 0.24 dropped 'invalid formatting token X' for 'unknown filter: …'"],
 ]);
 
-const RUN_KINDS = new Set(["load_rules", "macro_resolution", "condition_details", "condition_warnings", "plugin_requirements", "matches_wildcard", "sanitize_rule_name", "ruleset_enable_sequence"]);
+const RUN_KINDS = new Set(["load_rules", "macro_resolution", "condition_details", "condition_warnings", "plugin_requirements", "matches_wildcard", "sanitize_rule_name", "ruleset_enable_sequence", "rule_selection_config"]);
 
 afterAll(() => {
   // event_types is run by event-types.test.ts; the rest is listed here as not run.
   const notRun = (data.groups.falco_unit_tests.cases as UnitCase[]).filter((c) => !RUN_KINDS.has(c.kind) && c.kind !== "event_types");
-  for (const c of notRun) console.log(`  not run: ${c.name} (${c.kind}${c["in_release_falco_0.44.1"] ? "" : ", master"}): falco.yaml rule-selection parsing is not part of the engine yet`);
+  for (const c of notRun) console.log(`  not run: ${c.name} (${c.kind}${c["in_release_falco_0.44.1"] ? "" : ", master"})`);
   for (const [group, t] of Object.entries(tally)) {
     console.log(`rule-loader conformance, ${group}: ${t.pass}/${t.pass + t.fail} passed`);
     for (const f of t.failures) console.log(`  not passing: ${f}`);
@@ -325,6 +326,15 @@ describe("Falco engine unit tests (other kinds)", () => {
         if (sanitizeRuleName(sub.input) !== sub.expect) return `${sub.input} -> ${sanitizeRuleName(sub.input)}`;
       }
       return undefined;
+    });
+  }
+
+  for (const c of all.filter((x) => x.kind === "rule_selection_config")) {
+    run(c, () => {
+      const config = readFalcoConfig((c.config_yaml as string | undefined) ?? "", (c.cli_options as string[] | undefined) ?? []);
+      const want = JSON.stringify(c.expect);
+      const got = JSON.stringify(config.rules);
+      return got === want ? undefined : `selection ${got}, expected ${want}`;
     });
   }
 

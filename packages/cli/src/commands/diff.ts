@@ -24,7 +24,7 @@ export async function runDiff(args: DiffArgs, io: Io): Promise<number> {
     io.stderr("falcokit diff: both sides must load without errors\n");
     return sides.some((s) => s.loaded.files.some((f) => f.unreadable)) ? EXIT.usage : EXIT.problems;
   }
-  const [before, after] = sides.map((s) => describeRuleset(s.loaded.result.collector, s.loaded.result.compiled!));
+  const [before, after] = sides.map((s) => describeRuleset(s.loaded.result.collector, s.loaded.result.compiled!, s.loaded.result.catalogs));
   const changes = diffRulesets(before!, after!);
   if (args.format === "json") io.stdout(JSON.stringify({ bump: requiredBump(changes), changes }, null, 2) + "\n");
   else io.stdout(formatChanges(changes));

@@ -19,7 +19,7 @@ export async function runRules(args: RulesArgs, io: Io): Promise<number> {
     io.stderr("falcokit rules: the files do not load; fix the errors above (falcokit validate shows every problem)\n");
     return files.some((f) => f.unreadable) ? EXIT.usage : EXIT.problems;
   }
-  const ruleset = describeRuleset(result.collector, result.compiled);
+  const ruleset = describeRuleset(result.collector, result.compiled, result.catalogs);
   if (args.format === "json") {
     io.stdout(JSON.stringify(ruleset, null, 2) + "\n");
     return EXIT.ok;
