@@ -17,10 +17,13 @@ const check = loadRules(sources);
 const problems = check.files.flatMap((f) => f.diagnostics);
 const rules = check.compiled?.rules.length ?? 0;
 
-const r = compare({
-  "bare yaml parse (floor)": () => sources.forEach((s) => parseAllDocuments(s.text)),
-  "load + resolve + validate": () => loadRules(sources),
-});
+const r = compare(
+  {
+    "bare yaml parse (floor)": () => sources.forEach((s) => parseAllDocuments(s.text)),
+    "load + resolve + validate": () => loadRules(sources),
+  },
+  { rounds: 60 },
+);
 const floor = r["bare yaml parse (floor)"];
 const engine = r["load + resolve + validate"];
 console.log(`${sources.length} files, ${(bytes / 1024).toFixed(0)} KiB, ${rules} rules compiled, ${problems.length} diagnostics`);

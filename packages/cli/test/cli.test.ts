@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { VERSION } from "../src/version.js";
 import { REPO, run } from "./harness.js";
@@ -27,5 +27,23 @@ describe("falcokit", () => {
     ]);
     expect(results.every((x) => x.successful && x.errors.length === 0)).toBe(true);
     expect(r.code).toBe(0);
+  });
+});
+
+describe("the installed command (bin/falcokit.js and its bundle)", () => {
+  it("prints what the in-process CLI prints, with the same exit code", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const bin = new URL("../bin/falcokit.js", import.meta.url).pathname;
+    const bundle = new URL("../dist/falcokit.mjs", import.meta.url).pathname;
+    expect(existsSync(bundle), "the bundle is built by the build script").toBe(true);
+    for (const args of [
+      ["validate", "../shared/corpus/rules/upstream/latest/rules/falco_rules.yaml", "--format", "json"],
+      ["validate", "../shared/corpus/rules/falco-tests/rules/invalid_not_yaml.yaml"],
+      ["parse", "proc.name in (bash, sh) and not fd.name startswith /tmp"],
+    ]) {
+      const child = spawnSync(process.execPath, [bin, ...args], { cwd: REPO, encoding: "utf8" });
+      const inProcess = await run(args, { cwd: REPO });
+      expect({ code: child.status, stdout: child.stdout, stderr: child.stderr }, args.join(" ")).toEqual(inProcess);
+    }
   });
 });
