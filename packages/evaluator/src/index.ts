@@ -1,0 +1,1 @@
+export type { NetValue, Scalar, Extracted } from "./value.js";

@@ -1,0 +1,1 @@
+export type { ParamType, SockAddr, SockTuple, ParamValue, ScapEvent } from "./event.js";
