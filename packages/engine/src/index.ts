@@ -15,3 +15,5 @@ export { conditionDetails } from "./describe.js";
 export { resolveMacros, NodeOrigins } from "./macros.js";
 export { readFalcoConfig, applyConfigOption, setConfigValue, FalcoConfigError } from "./falco-config.js";
 export type { FalcoConfig, RuleSelectionEntry } from "./falco-config.js";
+export { eventTypesOf, indexCodes, describeEventNames } from "./event-types.js";
+export type { EventTypeSet, EventTypeResult } from "./event-types.js";

@@ -1,1 +1,18 @@
 export type { NetValue, Scalar, Extracted } from "./value.js";
+export { parseAuditEvents, extractAuditField, extractGenericPluginField, auditEventMeta, parseRFC3339Nano } from "./k8saudit.js";
+export type { AuditEvent, AuditParseError, AuditParseOptions, PluginEventMeta, JsonValue, JsonMember } from "./k8saudit.js";
+export { compileCheck, compileFieldComparison, parseOperator, OperatorError, GlobPattern, globMatch, PathPrefixSearch, PosixRegex, StdUnorderedMap, stdHashBytes, cString, asciiLower, asciiUpper, utf8 } from "./operators.js";
+export type { Predicate, FieldPredicate, CheckOptions, BaseOperator, OperatorModifier } from "./operators.js";
+export { applyTransformer, applyTransformers, transformedType, multiValueResultType, applyMultiValueTransformer, joinValues, concatValues, getoptValues, base64Decode } from "./transformers.js";
+export type { SingleTransformer, MultiValueTransformer, TypeInfo } from "./transformers.js";
+export * from "./syscall/index.js";
+export { compilePredicate, fieldAccessor, leftAccessor, transformerAccessor, EvaluatorError } from "./predicate.js";
+export type { Accessor, FieldRef, FieldSource, Typed, Predicate as EventPredicate, PredicateOptions, CheckObserver } from "./predicate.js";
+export { Ruleset, PRIORITIES, parsePriority, priorityRank } from "./ruleset.js";
+export type { Priority, SelectionOptions, RunnableRule, RulesetProblem } from "./ruleset.js";
+export { compileOutput, formatValue, formatIp } from "./output.js";
+export type { RenderedOutput, OutputRenderer } from "./output.js";
+export { readFieldFixture, parseTime, FieldEventSource } from "./fixtures.js";
+export type { FieldEvent, FixtureProblem, FixtureRead } from "./fixtures.js";
+export { AlertSummary, alertLine, alertsFor, clockTime, isoTime, makeAlert } from "./alerts.js";
+export type { Alert } from "./alerts.js";

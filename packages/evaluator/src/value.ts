@@ -9,7 +9,8 @@
  * - BOOL: `boolean`; DOUBLE: `number`
  * - BYTEBUF: `Uint8Array`
  * - IPADDR, IPV4ADDR, IPV6ADDR: `Uint8Array` of 4 or 16 bytes
- * - IPNET, IPV4NET, IPV6NET: `NetValue`
+ * - IPNET, IPV4NET, IPV6NET fields (`fd.net`, `fd.snet`...): the address, a `Uint8Array`, as libs
+ *   extracts it (the constants they are compared with are networks, `NetValue`)
  * A list field gives an array of those.
  */
 

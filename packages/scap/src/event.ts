@@ -54,7 +54,10 @@ export type ParamType =
   | "PT_FSRELPATH"
   | "PT_ENUMFLAGS8"
   | "PT_ENUMFLAGS16"
-  | "PT_ENUMFLAGS32";
+  | "PT_ENUMFLAGS32"
+  /** 32-bit fd and pid (libs >= 0.20, used by the iterator events); decoded as `int`. */
+  | "PT_FD32"
+  | "PT_PID32";
 
 /** A socket address (`PT_SOCKADDR`), by family. */
 export type SockAddr =

@@ -1,0 +1,66 @@
+/**
+ * Field extraction for the syscall source: every field of libs' syscall field classes and of the
+ * container plugin, read from the state of an `EventContext` of `@falcokit/scap`'s Inspector.
+ */
+import type { EventContext } from "@falcokit/scap";
+import type { Extracted, Scalar } from "../value.js";
+import { extractEvtField, NOT_MINE as EVT } from "./evt-fields.js";
+import { extractFdField, extractFdlistField, fdEndpointValues, NOT_MINE as FD } from "./fd-fields.js";
+import type { SyscallExtractOptions } from "./options.js";
+import { extractContainerField, extractFsPathField, extractUserGroupField, NOT_MINE as OTHER } from "./other-fields.js";
+import { ancestorCompareValues, extractThreadField, NOT_MINE as THREAD } from "./thread-fields.js";
+
+export type { SyscallExtractOptions } from "./options.js";
+
+/**
+ * The value of a field for an event, as libs extracts it. `name` is the field's catalog name
+ * (`evt.arg`, `proc.aname`, `fd.types`...), `arg` its argument as written (`fd`, `0`, `2`,
+ * `cpu`...). `undefined` when libs extracts nothing. Throws for a name no syscall class defines.
+ *
+ * The context refers to live state: extract before feeding the next event to the inspector.
+ */
+export function extractSyscallField(ctx: EventContext, name: string, arg?: string, options: SyscallExtractOptions = {}): Extracted {
+  if (name === "util.cnt") return 1n;
+  let v: Extracted | symbol = extractEvtField(ctx, name, arg, options);
+  if (v !== EVT) return v as Extracted;
+  v = extractThreadField(ctx, name, arg);
+  if (v !== THREAD) return v as Extracted;
+  v = extractFdField(ctx, name, arg);
+  if (v !== FD) return v as Extracted;
+  v = extractFdlistField(ctx, name);
+  if (v !== FD) return v as Extracted;
+  v = extractUserGroupField(ctx, name);
+  if (v !== OTHER) return v as Extracted;
+  v = extractFsPathField(ctx, name);
+  if (v !== OTHER) return v as Extracted;
+  v = extractContainerField(ctx, name, arg);
+  if (v !== OTHER) return v as Extracted;
+  throw new Error(`falcokit: ${name} is no field of the syscall source`);
+}
+
+/**
+ * The fields libs compares in its own way instead of comparing the extracted value:
+ * - the unindexed ancestor fields (`proc.aname`, `proc.aexe`, `proc.aexepath`, `proc.acmdline`,
+ *   `proc.apid`, and `proc.aenv` without a variable name): the comparison holds when it holds for
+ *   any parent of the process (from the parent up, the process itself excluded), whatever the
+ *   operator (`!=` included);
+ * - `fd.ip`, `fd.port`, `fd.proto` (a port) and `fd.net`: both ends of a socket (one address for a
+ *   server socket); `=`, `in` and the order operators hold when they hold for either end, `!=` when it
+ *   holds for both; `exists` holds for any event with an fd.
+ * Returns undefined for every other field (compare `extractSyscallField`'s value).
+ */
+export interface SyscallCompareValues {
+  readonly values: readonly Scalar[];
+  /** `!=` must hold for every value (fd endpoints) rather than for any. */
+  readonly neAll: boolean;
+  /** What `exists` answers. */
+  readonly exists: boolean;
+}
+
+export function syscallCompareValues(ctx: EventContext, name: string, arg?: string): SyscallCompareValues | undefined {
+  const a = ancestorCompareValues(ctx, name, arg);
+  if (a) return { values: a, neAll: false, exists: ctx.thread !== undefined };
+  const f = fdEndpointValues(ctx, name);
+  if (f) return { values: f.values, neAll: true, exists: f.exists };
+  return undefined;
+}
