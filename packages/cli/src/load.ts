@@ -1,6 +1,6 @@
 import type { Diagnostic } from "@falcokit/diagnostics";
 import { PLUGINS, buildCatalogs, importFalcoList } from "@falcokit/fields";
-import { loadRules, type LoadOptions, type LoadResult, type RulesSource } from "@falcokit/engine";
+import { loadRules, type AppendOutput, type LoadOptions, type LoadResult, type RulesSource } from "@falcokit/engine";
 import { expandFileArgs } from "./files.js";
 import { UsageError, type Io } from "./io.js";
 import { readRulesFile } from "./read.js";
@@ -11,6 +11,8 @@ export interface LoadFlags {
   engineVersion?: string;
   plugins: string[];
   fields?: string;
+  /** falco.yaml `append_output` entries (replay reads them from --config). */
+  appendOutput?: AppendOutput[];
 }
 
 export interface LoadedFiles {
@@ -22,6 +24,7 @@ export interface LoadedFiles {
 
 function engineOptions(flags: LoadFlags, io: Io): LoadOptions {
   const options: LoadOptions = { falcoCompat: flags.falcoCompat };
+  if (flags.appendOutput && flags.appendOutput.length > 0) options.appendOutput = flags.appendOutput;
   if (flags.engineVersion !== undefined) {
     const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(flags.engineVersion);
     if (!m) throw new UsageError(`--engine-version wants x.y.z, not '${flags.engineVersion}'`);

@@ -4,6 +4,7 @@ import { runParse } from "./commands/parse.js";
 import { runValidate } from "./commands/validate.js";
 import { runRules } from "./commands/rules.js";
 import { runDiff } from "./commands/diff.js";
+import { runReplay } from "./commands/replay.js";
 import type { LoadFlags } from "./load.js";
 import { VERSION } from "./version.js";
 
@@ -17,6 +18,21 @@ Usage:
   falcokit rules FILES... [--format text|json]    the effective ruleset after all overrides (like falco -L)
   falcokit diff BASE... -- HEAD... [--format text|json]
                                                   classified changes between two rulesets (major/minor/patch)
+  falcokit replay --rules FILE... INPUT... [--format text|json]
+                                                  the alerts Falco raises on .scap captures, k8s audit
+                                                  events (JSON) and field-level event fixtures (YAML)
+
+Replay options:
+  --rules FILE              rules files, directories or globs, loaded in order (repeatable)
+  --config FALCO_YAML       read rules:, priority, rule_matching and append_output from it
+  -o, --option KEY=VALUE    override a configuration key, as falco -o (repeatable)
+  --tag TAG                 run only rules with this tag (repeatable; like falco -t)
+  --disable-tag TAG         do not run rules with this tag (repeatable; like falco -T)
+  --disable-rule NAME       do not run this rule; * is a wildcard (repeatable; like falco -D)
+  --min-priority P          skip rules less severe than P (emergency ... debug)
+  --rule-matching first|all report the first matching rule of each event (Falco's default) or all
+  --all-events              also evaluate the enter events that libs reads but hides from rules
+  --no-summary              leave out the summary of alerts per rule
 
 Loading options (validate, rules, diff):
   --falco-compat            stop each file at its first error, as Falco does
@@ -59,6 +75,41 @@ function loadFlags(values: Record<string, unknown>): LoadFlags {
 }
 
 const commands: Record<string, Command> = {
+  replay: {
+    options: {
+      rules: { type: "string", multiple: true },
+      config: { type: "string" },
+      option: { type: "string", short: "o", multiple: true },
+      tag: { type: "string", multiple: true },
+      "disable-tag": { type: "string", multiple: true },
+      "disable-rule": { type: "string", multiple: true },
+      "min-priority": { type: "string" },
+      "rule-matching": { type: "string" },
+      "all-events": { type: "boolean" },
+      "no-summary": { type: "boolean" },
+      format: { type: "string" },
+      ...loadOptions,
+    },
+    run: (pos, values, io) => {
+      const list = (k: string) => (values[k] as string[] | undefined) ?? [];
+      const args: Parameters<typeof runReplay>[0] = {
+        rules: list("rules"),
+        inputs: pos.filter((p) => p !== "--"),
+        format: format(values.format, ["text", "json"]) as "text" | "json",
+        options: list("option"),
+        tags: list("tag"),
+        disableTags: list("disable-tag"),
+        disableRules: list("disable-rule"),
+        allEvents: Boolean(values["all-events"]),
+        ...loadFlags(values),
+      };
+      if (typeof values.config === "string") args.config = values.config;
+      if (typeof values["min-priority"] === "string") args.minPriority = values["min-priority"];
+      if (typeof values["rule-matching"] === "string") args.ruleMatching = values["rule-matching"];
+      if (values["no-summary"]) args.summary = false;
+      return runReplay(args, io);
+    },
+  },
   parse: {
     options: { format: { type: "string" }, stdin: { type: "boolean" } },
     run: (pos, values, io) => {

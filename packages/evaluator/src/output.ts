@@ -7,6 +7,7 @@ import { parseOutput, type FieldExpr, type FieldLike } from "@falcokit/condition
 import type { FieldType } from "@falcokit/fields";
 import { fieldAccessor, leftAccessor, type FieldSource, type Typed } from "./predicate.js";
 import type { Extracted, NetValue, Scalar } from "./value.js";
+import { cString } from "./operators.js";
 
 export interface RenderedOutput {
   /** The message, as Falco's `output` key. */
@@ -105,7 +106,8 @@ export function formatValue(type: FieldType, v: Extracted): string {
 }
 
 function formatScalar(type: FieldType, v: Scalar): string {
-  if (typeof v === "string") return v;
+  // Values are printed as C strings: a transformer's terminating NUL (and anything after) is not shown.
+  if (typeof v === "string") return cString(v);
   if (typeof v === "bigint" || typeof v === "number") return String(v);
   if (typeof v === "boolean") return v ? "true" : "false";
   if (v instanceof Uint8Array) {
@@ -120,7 +122,8 @@ function jsonValue(type: FieldType, v: Extracted): string | number | boolean | n
   if (v === undefined) return null;
   if (!Array.isArray(v)) {
     if (typeof v === "bigint") return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : String(v);
-    if (typeof v === "boolean" || typeof v === "number" || typeof v === "string") return v;
+    if (typeof v === "string") return cString(v);
+    if (typeof v === "boolean" || typeof v === "number") return v;
   }
   return formatValue(type, v);
 }

@@ -8,6 +8,7 @@ import type { FieldCatalog, FieldType } from "@falcokit/fields";
 import { compileCheck, compileFieldComparison } from "./operators.js";
 import { applyTransformer, concatValues, getoptValues, joinValues, multiValueResultType, transformedType } from "./transformers.js";
 import type { Extracted, Scalar } from "./value.js";
+import { formatValue } from "./output.js";
 
 /** Reads one field of an event context. */
 export type Accessor<Ctx> = (ctx: Ctx) => Extracted;
@@ -127,8 +128,9 @@ function argAccessor<Ctx>(source: FieldSource<Ctx>, node: TransformerArg): Typed
           for (const it of items) {
             const v = it.read(ctx);
             if (v === undefined) return undefined;
-            if (Array.isArray(v)) out.push(...(v as Scalar[]));
-            else out.push(v as Scalar);
+            // libs turns each item into text (rawval_to_string) before the transformer sees it.
+            if (Array.isArray(v)) for (const x of v as Scalar[]) out.push(typeof x === "string" ? x : formatValue(it.type, x));
+            else out.push(typeof v === "string" ? v : formatValue(it.type, v));
           }
           return out;
         },

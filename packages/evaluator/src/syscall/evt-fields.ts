@@ -9,18 +9,13 @@ import {
   EventFlagBits as EF,
   EventCategoryBits as EC,
   FdType,
-  O,
+  OpenFlag,
   concatenatePaths,
-  isEmpty,
-  pint,
-  pstr,
-  retval,
-  u32,
-  u16,
-  i64,
   AT_FDCWD,
   type EventContext,
+  eventParams,
 } from "@falcokit/scap";
+const { isEmpty, pint, pstr, retval, u32, u16, i64 } = eventParams;
 import { scName } from "@falcokit/fields";
 import { extractGenericPluginField } from "../k8saudit.js";
 import type { Extracted } from "../value.js";
@@ -459,15 +454,15 @@ function isOpen(ctx: EventContext, name: string): boolean {
     const flags = isEmpty(ev, fi) ? 0 : u32(ev, fi);
     switch (name) {
       case "evt.is_open_read":
-        return (flags & O.RDONLY) !== 0;
+        return (flags & OpenFlag.RDONLY) !== 0;
       case "evt.is_open_write":
-        return (flags & O.WRONLY) !== 0;
+        return (flags & OpenFlag.WRONLY) !== 0;
       case "evt.is_open_create":
-        if (flags & O.F_CREATED) return true;
-        if (flags & O.TMPFILE && hasReturnValue(ctx) && retval(ev) >= 0n) return true;
+        if (flags & OpenFlag.F_CREATED) return true;
+        if (flags & OpenFlag.TMPFILE && hasReturnValue(ctx) && retval(ev) >= 0n) return true;
         return false;
       default: {
-        if (flags & (O.TMPFILE | O.CREAT) && et !== E.OPEN_BY_HANDLE_AT_X) {
+        if (flags & (OpenFlag.TMPFILE | OpenFlag.CREAT) && et !== E.OPEN_BY_HANDLE_AT_X) {
           const mi = isNew ? 4 : 3;
           if (!isEmpty(ev, mi)) return (u32(ev, mi) & execMask) !== 0;
         }

@@ -5,16 +5,15 @@ import {
   FdType,
   L4Proto,
   concatenatePaths,
-  i64,
   ipv4ToString,
   ipv6ToString,
-  isEmpty,
   parseDirfd,
-  pstr,
   type EventContext,
   type FdInfo,
   type ThreadInfo,
+  eventParams,
 } from "@falcokit/scap";
+const { i64, isEmpty, pstr } = eventParams;
 import type { Extracted, Scalar } from "../value.js";
 import { renderParam } from "./render.js";
 

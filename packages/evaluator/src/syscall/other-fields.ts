@@ -5,13 +5,13 @@ import {
   EVENTS,
   concatenatePaths,
   containerTypeName,
-  i64,
-  isEmpty,
   parseDirfd,
   type ContainerInfo,
   type EventContext,
   type ScapEvent,
+  eventParams,
 } from "@falcokit/scap";
+const { i64, isEmpty } = eventParams;
 import type { Extracted } from "../value.js";
 import { extractFdField } from "./fd-fields.js";
 import { paramIndexByName } from "./render.js";

@@ -5,7 +5,20 @@
  * shows the resolved one when it is not empty.
  */
 import type { ParamValue, ScapEvent, ParamType } from "@falcokit/scap";
-import { EVENTS, FLAG_TABLES, AT_FDCWD, concatenatePaths, L4Proto, FdType, sockaddrToString, socktupleToString, usesLegacyNull, type EventContext, type ThreadInfo } from "@falcokit/scap";
+import {
+  EVENTS,
+  FLAG_TABLES,
+  AT_FDCWD,
+  concatenatePaths,
+  L4Proto,
+  FdType,
+  sockaddrToString,
+  socktupleToString,
+  type EventContext,
+  type ThreadInfo,
+  eventParams,
+} from "@falcokit/scap";
+const { usesLegacyNull } = eventParams;
 import { scName } from "@falcokit/fields";
 import { ERRNO_NAMES, SIGNAL_NAMES } from "./libs-tables.generated.js";
 

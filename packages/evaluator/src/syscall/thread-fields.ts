@@ -1,5 +1,11 @@
 /** The `process` class (`sinsp_filter_check_thread`): proc.* and thread.* fields. */
-import { EventCode as E, u64, type EventContext, type ThreadInfo } from "@falcokit/scap";
+import {
+  EventCode as E,
+  type EventContext,
+  type ThreadInfo,
+  eventParams,
+} from "@falcokit/scap";
+const { u64 } = eventParams;
 import { utf8 } from "../operators.js";
 import type { Extracted, Scalar } from "../value.js";
 import { CAPABILITY_NAMES } from "./libs-tables.generated.js";

@@ -11,8 +11,8 @@ export { ContainerManager, ContainerType, containerTypeName, containerFromJson, 
 export type { ContainerInfo, ContainerMount } from "./containers.js";
 export { concatenatePaths } from "./paths.js";
 export { ipv4ToString, ipv6ToString, isIpv4MappedIpv6 } from "./inet.js";
-export { param, isEmpty, pint, pstr, pstrings, pbytes, psockaddr, psocktuple, retval, usesLegacyNull, i64, u64, u32, i32, u16, u8 } from "./params.js";
-export { FdType, L4Proto, FdFlag, CL, O, E as EventCode, EF as EventFlagBits, EC as EventCategoryBits, AT_FDCWD } from "./constants.js";
+export * as eventParams from "./params.js";
+export { FdType, L4Proto, FdFlag, CL as ThreadFlag, O as OpenFlag, E as EventCode, EF as EventFlagBits, EC as EventCategoryBits, AT_FDCWD } from "./constants.js";
 export { buildEvent, toParamValue } from "./build-event.js";
 export type { EventSpec, ParamInput } from "./build-event.js";
 export type { ProcessEntry, FdEntry, UserList, InterfaceList, MachineInfo } from "./metadata.js";

@@ -11,16 +11,19 @@ const RECENTLY_EXITED_MAX_AGE_NS = 2_000_000_000n;
 export class ThreadManager {
   readonly threads = new Map<bigint, ThreadInfo>();
   readonly groups = new Map<bigint, ThreadGroup>();
-  private readonly exitedKeys: bigint[] = new Array<bigint>(RECENTLY_EXITED_RING_SIZE).fill(-1n);
+  /** libs' ring of the last exits: (ptid, tid) key per slot, and the timestamps per key. */
+  private readonly exitedKeys: (bigint | undefined)[] = new Array<bigint | undefined>(RECENTLY_EXITED_RING_SIZE);
   private readonly exitedTs: bigint[] = new Array<bigint>(RECENTLY_EXITED_RING_SIZE).fill(0n);
+  private readonly exitedByKey = new Map<bigint, bigint[]>();
   private exitedIdx = 0;
 
   clear(): void {
     for (const t of this.threads.values()) t.removed = true;
     this.threads.clear();
     this.groups.clear();
-    this.exitedKeys.fill(-1n);
+    this.exitedKeys.fill(undefined);
     this.exitedTs.fill(0n);
+    this.exitedByKey.clear();
     this.exitedIdx = 0;
   }
 
@@ -171,18 +174,30 @@ export class ThreadManager {
 
   /** `record_recently_exited`. */
   recordRecentlyExited(tid: bigint, ptid: bigint, ts: bigint): void {
-    this.exitedKeys[this.exitedIdx] = ThreadManager.exitKey(ptid, tid);
-    this.exitedTs[this.exitedIdx] = ts;
-    this.exitedIdx = (this.exitedIdx + 1) % RECENTLY_EXITED_RING_SIZE;
+    const i = this.exitedIdx;
+    const old = this.exitedKeys[i];
+    if (old !== undefined) {
+      const list = this.exitedByKey.get(old);
+      if (list) {
+        const at = list.indexOf(this.exitedTs[i]!);
+        if (at >= 0) list.splice(at, 1);
+        if (list.length === 0) this.exitedByKey.delete(old);
+      }
+    }
+    const key = ThreadManager.exitKey(ptid, tid);
+    this.exitedKeys[i] = key;
+    this.exitedTs[i] = ts;
+    const list = this.exitedByKey.get(key);
+    if (list) list.push(ts);
+    else this.exitedByKey.set(key, [ts]);
+    this.exitedIdx = (i + 1) % RECENTLY_EXITED_RING_SIZE;
   }
 
   /** `has_recently_exited`: (ptid, tid) exited less than 2 s before `ts`. */
   hasRecentlyExited(tid: bigint, ptid: bigint, ts: bigint): boolean {
-    const key = ThreadManager.exitKey(ptid, tid);
-    for (let i = 0; i < RECENTLY_EXITED_RING_SIZE; i++) {
-      if (this.exitedKeys[i] === key && ts >= this.exitedTs[i]! && ts - this.exitedTs[i]! < RECENTLY_EXITED_MAX_AGE_NS) return true;
-    }
-    return false;
+    const list = this.exitedByKey.get(ThreadManager.exitKey(ptid, tid));
+    if (!list) return false;
+    return list.some((t) => ts >= t && ts - t < RECENTLY_EXITED_MAX_AGE_NS);
   }
 
   /**
