@@ -138,6 +138,10 @@ export function readFieldFixture(text: string, catalogs: ReadonlyMap<string, Fie
       ev.values.set(match.text, extracted);
       if (match.field.name === "evt.type" && typeof extracted === "string") ev.eventType = extracted;
     }
+    if (source === "syscall" && ev.eventType === undefined && !problems.some((p) => p.line >= where.line && p.line <= (node.range ? at(node.range[2]).line : where.line))) {
+      problems.push({ message: "a syscall event needs evt.type: Falco only tries a rule on the event types it names", ...where });
+      return;
+    }
     events.push(ev);
   });
   return { events, problems };

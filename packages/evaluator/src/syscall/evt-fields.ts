@@ -15,7 +15,6 @@ import {
   type EventContext,
   eventParams,
 } from "@falcokit/scap";
-const { isEmpty, pint, pstr, retval, u32, u16, i64 } = eventParams;
 import { scName } from "@falcokit/fields";
 import { extractGenericPluginField } from "../k8saudit.js";
 import type { Extracted } from "../value.js";
@@ -23,6 +22,8 @@ import { X86_64_SYSCALLS } from "./libs-tables.generated.js";
 import { paramIndexByName, renderParam, type RenderOptions } from "./render.js";
 import type { SyscallExtractOptions } from "./options.js";
 import { fieldState } from "./options.js";
+
+const { isEmpty, pint, pstr, retval, u32, u16, i64 } = eventParams;
 
 const NS = 1_000_000_000n;
 const PPM_SC_UNKNOWN = 0;

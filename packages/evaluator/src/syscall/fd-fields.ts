@@ -13,9 +13,10 @@ import {
   type ThreadInfo,
   eventParams,
 } from "@falcokit/scap";
-const { i64, isEmpty, pstr } = eventParams;
 import type { Extracted, Scalar } from "../value.js";
 import { renderParam } from "./render.js";
+
+const { i64, isEmpty, pstr } = eventParams;
 
 export const NOT_MINE: unique symbol = Symbol("not this class");
 

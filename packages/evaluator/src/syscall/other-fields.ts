@@ -11,10 +11,11 @@ import {
   type ScapEvent,
   eventParams,
 } from "@falcokit/scap";
-const { i64, isEmpty } = eventParams;
 import type { Extracted } from "../value.js";
 import { extractFdField } from "./fd-fields.js";
 import { paramIndexByName } from "./render.js";
+
+const { i64, isEmpty } = eventParams;
 
 export const NOT_MINE: unique symbol = Symbol("not this class");
 

@@ -18,9 +18,10 @@ import {
   type ThreadInfo,
   eventParams,
 } from "@falcokit/scap";
-const { usesLegacyNull } = eventParams;
 import { scName } from "@falcokit/fields";
 import { ERRNO_NAMES, SIGNAL_NAMES } from "./libs-tables.generated.js";
+
+const { usesLegacyNull } = eventParams;
 
 export interface Rendered {
   str: string;

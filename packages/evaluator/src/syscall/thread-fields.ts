@@ -5,11 +5,12 @@ import {
   type ThreadInfo,
   eventParams,
 } from "@falcokit/scap";
-const { u64 } = eventParams;
 import { utf8 } from "../operators.js";
 import type { Extracted, Scalar } from "../value.js";
 import { CAPABILITY_NAMES } from "./libs-tables.generated.js";
 import { fieldState } from "./options.js";
+
+const { u64 } = eventParams;
 
 export const NOT_MINE: unique symbol = Symbol("not this class");
 

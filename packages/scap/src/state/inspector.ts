@@ -6,6 +6,33 @@
  * to Falco.
  *
  * Pure: no I/O. An `EventContext` refers to live state: read its fields before the next `next()`.
+ *
+ * Where shared/spec/scap-format.md and libs 0.25.4 disagree, this follows libs:
+ * - §6.1: only PL entries with tid == pid get their cwd and env (libs tests `is_main_thread` before
+ *   OR-ing the PL flags in, so PPM_CL_IS_MAIN_THREAD does not count there).
+ * - §6.1/§6.3: `create_thread_dependencies` sets ptid to 0 when the parent is not in the table (or
+ *   is a placeholder): PL threads whose parent was not captured, execve'd placeholders...
+ * - §6.3 chdir/getcwd: `update_cwd` joins the *calling thread's own* cwd (empty for non-main
+ *   threads) with the path and stores it on the main thread: a relative chdir from a secondary
+ *   thread gives a relative cwd.
+ * - §6.3 clone caller: with an old PL (no vtid, -1) `caller tid != caller vtid` always holds, so
+ *   only the child's own clone exit creates the child.
+ * - §6.3 openat: an unknown dirfd gives the base `<UNKNOWN>` without a slash (`<UNKNOWN>name`).
+ * - §6.3 connect with an empty tuple: only the destination of the enter address is stored, and the
+ *   fd name is left as it was (set to "NULL" for non-IP families).
+ * - §6.3 execve: the thread flags become ACTIVE | NAME_CHANGED | the pipe/main/inverted bits (the
+ *   clone flags, CLONE_FILES included, are dropped).
+ * - §6.2: `reset` gives no thread only to CONTAINER_JSON_2, USER/GROUP_ADDED/DELETED, PLUGINEVENT,
+ *   ASYNCEVENT and EF_SKIPPARSERESET events (procinfo: lookup only); every other event of an
+ *   unknown tid (meta events included, tid -1 included) gets a placeholder.
+ * - §6.2: the stored enter event is discarded after any exit event of its thread.
+ * - §8: a USER_ADDED/GROUP_ADDED event with a container id adds nothing (libs reads
+ *   /proc/<pid>/root/etc/passwd, which fails offline); only uid/gid 0 fall back to "root".
+ * - §8: the container plugin computes the id of the *event's* thread on clone exits: a child
+ *   created by the caller's clone exit gets its id from its own clone exit or execve.
+ * - §8: the containerd matcher runs before lxc and takes any `/<ns>/<id>` path (1-64 chars) not
+ *   ending in .service/.slice/.scope (`/docker/abc` -> `abc`, `/lxc/a/b` -> `a/b`); the 64-hex
+ *   test compares the *absolute* position of the first non-hex character with 64.
  */
 import type { ScapEvent, SockAddr, SockTuple } from "../event.js";
 import type { ScapRecord } from "../records.js";
