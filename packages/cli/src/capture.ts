@@ -4,19 +4,8 @@
  */
 import type { LoadResult } from "@falcokit/engine";
 import type { FieldCatalog } from "@falcokit/fields";
-import { alertsFor, extractSyscallField, type Accessor, type Alert, type FieldRef, type FieldSource, type Ruleset } from "@falcokit/evaluator";
-import { Inspector, ScapError, ScapReader, type EventContext } from "@falcokit/scap";
-
-/** Reads syscall fields from the state machine's event contexts. */
-export class SyscallEventSource implements FieldSource<EventContext> {
-  constructor(readonly catalog: FieldCatalog) {}
-
-  accessor(field: FieldRef): Accessor<EventContext> {
-    const name = field.name;
-    const arg = field.argument ?? field.arg;
-    return (ctx) => extractSyscallField(ctx, name, arg);
-  }
-}
+import { SyscallEventSource, alertsFor, type Alert, type FieldSource, type Ruleset } from "@falcokit/evaluator";
+import { Inspector, ScapError, ScapReader } from "@falcokit/scap";
 
 export interface CaptureReplayOptions {
   rulesetFor<Ctx>(source: string, make: (catalog: FieldCatalog) => FieldSource<Ctx>): Ruleset<Ctx> | undefined;
@@ -33,7 +22,7 @@ export function replayCapture(bytes: Uint8Array, _load: LoadResult, options: Cap
   const ruleset = options.rulesetFor("syscall", (c) => new SyscallEventSource(c));
   if (!ruleset) return "captures need the syscall source";
   const reader = new ScapReader();
-  const inspector = new Inspector();
+  const inspector = new Inspector({ showHiddenEnterEvents: options.allEvents });
   const codes: number[] = [0];
   try {
     reader.push(bytes);

@@ -16,4 +16,4 @@ export { readFieldFixture, parseTime, FieldEventSource } from "./fixtures.js";
 export type { FieldEvent, FixtureProblem, FixtureRead } from "./fixtures.js";
 export { AlertSummary, alertLine, alertsFor, clockTime, isoTime, makeAlert } from "./alerts.js";
 export type { Alert } from "./alerts.js";
-export { AuditEventSource } from "./sources.js";
+export { AuditEventSource, SyscallEventSource } from "./sources.js";

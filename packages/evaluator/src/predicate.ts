@@ -32,6 +32,12 @@ export interface FieldRef {
 export interface FieldSource<Ctx> {
   readonly catalog: FieldCatalog;
   accessor(field: FieldRef): Accessor<Ctx>;
+  /**
+   * For the few fields a source compares in its own way rather than through the extracted value
+   * (libs' ancestor and socket-endpoint fields): the whole check `field op constants`, or
+   * undefined to compare the extracted value as usual. `op` `exists` asks for the unary check.
+   */
+  specialCheck?(field: FieldRef, op: string, constants: readonly string[]): Predicate<Ctx> | undefined;
 }
 
 /** A compiled value producer: the accessor plus the type of what it yields. */
@@ -219,6 +225,8 @@ function readsOf<Ctx>(...typed: Typed<Ctx>[]): (ctx: Ctx) => { field: string; va
 function unary<Ctx>(source: FieldSource<Ctx>, e: UnaryCheckExpr): CompiledCheck<Ctx> {
   if (e.left.type === "error") throw new EvaluatorError("the condition has syntax errors");
   const left = leftAccessor(source, e.left);
+  const special = e.left.type === "field" && source.specialCheck ? source.specialCheck(left.fields[0]!, "exists", []) : undefined;
+  if (special) return { test: special, reads: readsOf(left) };
   const read = left.read;
   return { test: (ctx) => read(ctx) !== undefined, reads: readsOf(left) };
 }
@@ -244,6 +252,8 @@ function binary<Ctx>(source: FieldSource<Ctx>, e: BinaryCheckExpr): CompiledChec
     };
   }
   const constants = right.type === "value" ? [right.value] : right.values;
+  const special = e.left.type === "field" && source.specialCheck ? source.specialCheck(left.fields[0]!, e.op, constants) : undefined;
+  if (special) return { test: special, reads: readsOf(left) };
   const test = compileCheck(e.op, left.type, left.isList, constants);
   return {
     test: (ctx) => {

@@ -8,6 +8,7 @@ import {
   Inspector,
   buildEvent,
   concatenatePaths,
+  ipv6ToString,
   readScap,
   type EventContext,
   type EventSpec,
@@ -80,6 +81,23 @@ describe("concatenatePaths (libs concatenate_paths)", () => {
   it("gives up above 1024 bytes", () => {
     expect(concatenatePaths("/" + "a".repeat(600), "/" + "b".repeat(600))).toBe("/DIR_TOO_LONG/FILENAME_TOO_LONG");
   });
+});
+
+describe("ipv6ToString (glibc inet_ntop)", () => {
+  const v6 = (hex: string): Uint8Array => Uint8Array.from(hex.match(/../g)!.map((h) => parseInt(h, 16)));
+  // expected strings from glibc's inet_ntop (python3 socket.inet_ntop)
+  it.each([
+    ["20010db8000000000000000000000003", "2001:db8::3"],
+    ["00000000000000000000000000000001", "::1"],
+    ["00000000000000000000000000000000", "::"],
+    ["00000000000000000000ffff01020304", "::ffff:1.2.3.4"],
+    ["00010000000000020000000000000003", "1:0:0:2::3"],
+    ["00010000000000020000000000030004", "1::2:0:0:3:4"],
+    ["00000000000000000000000001020304", "::1.2.3.4"],
+    ["00000000000000000000000100000000", "::1:0:0"],
+    ["00000000000000000000ffff00000000", "::ffff:0.0.0.0"],
+    ["00010000000000000000000000000000", "1::"],
+  ])("%s -> %s", (hex, want) => expect(ipv6ToString(v6(hex))).toBe(want));
 });
 
 describe("initial state from the metadata", () => {
@@ -383,6 +401,19 @@ describe("fd state", () => {
     run(insp, ev("PPME_SYSCALL_OPEN_X", 100, { fd: 7, name: "/srv", flags: 1024, mode: 0 }));
     run(insp, buildEvent({ type: "PPME_SYSCALL_FCHDIR_X", tid: 100, named: { res: 0, fd: 7 } }));
     expect(insp.threads.find(100n)!.getCwd()).toBe("/srv/");
+  });
+});
+
+describe("concatenated sections", () => {
+  it("a new section drops the threads and interfaces and keeps the event counter", () => {
+    const insp = setup();
+    run(insp, ev("PPME_SYSCALL_CHDIR_X", 100, { res: 0, path: "/" }));
+    insp.newSection();
+    insp.addProcess(proc({ tid: 600n, ptid: 1n, comm: "zsh" }));
+    const c = run(insp, ev("PPME_SYSCALL_CHDIR_X", 600, { res: 0, path: "/" }));
+    expect(c.num).toBe(2n);
+    expect(insp.threads.find(100n)).toBeUndefined();
+    expect(c.thread?.comm).toBe("zsh");
   });
 });
 

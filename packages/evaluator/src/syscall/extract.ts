@@ -20,6 +20,7 @@ export type { SyscallExtractOptions } from "./options.js";
  * The context refers to live state: extract before feeding the next event to the inspector.
  */
 export function extractSyscallField(ctx: EventContext, name: string, arg?: string, options: SyscallExtractOptions = {}): Extracted {
+  if (arg === undefined) [name, arg] = splitDotted(name);
   if (name === "util.cnt") return 1n;
   let v: Extracted | symbol = extractEvtField(ctx, name, arg, options);
   if (v !== EVT) return v as Extracted;
@@ -39,6 +40,14 @@ export function extractSyscallField(ctx: EventContext, name: string, arg?: strin
   // its collector, krsi its own events, json/jevt plugin events
   if (/^(k8smeta|krsi|json|jevt)\./.test(name)) return undefined;
   throw new Error(`falcokit: ${name} is no field of the syscall source`);
+}
+
+const DOTTED = ["evt.arg.", "evt.rawarg.", "evt.type.is.", "evt.abspath.", "thread.cgroup.", "container.label.", "k8s.pod.label."];
+
+/** `evt.arg.fd` written as one name: the field and its argument. */
+function splitDotted(name: string): [string, string | undefined] {
+  for (const p of DOTTED) if (name.startsWith(p) && name.length > p.length) return [p.slice(0, -1), name.slice(p.length)];
+  return [name, undefined];
 }
 
 /**
@@ -61,6 +70,7 @@ export interface SyscallCompareValues {
 }
 
 export function syscallCompareValues(ctx: EventContext, name: string, arg?: string): SyscallCompareValues | undefined {
+  if (arg === undefined) [name, arg] = splitDotted(name);
   const a = ancestorCompareValues(ctx, name, arg);
   if (a) return { values: a, neAll: false, exists: ctx.thread !== undefined };
   const f = fdEndpointValues(ctx, name);

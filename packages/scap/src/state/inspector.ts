@@ -156,6 +156,12 @@ export interface InspectorOptions {
    * pending/failed states.
    */
   trackConnectionStatus?: boolean;
+  /**
+   * Also return the enter events current libs parse for state but never hand to filters
+   * (libsinsp before 0.19 and Falco before 0.41 evaluated rules on them; falcokit's
+   * `replay --all-events`).
+   */
+  showHiddenEnterEvents?: boolean;
 }
 
 /**
@@ -174,6 +180,7 @@ export class Inspector {
   numEvents = 0n;
 
   private readonly trackConnectionStatus: boolean;
+  private readonly showHiddenEnterEvents: boolean;
   private pendingInterfaces: InterfaceList | undefined;
   private pendingUsers: UserList | undefined;
   private readonly serverPorts = new Set<number>();
@@ -184,6 +191,7 @@ export class Inspector {
 
   constructor(options: InspectorOptions = {}) {
     this.trackConnectionStatus = options.trackConnectionStatus ?? false;
+    this.showHiddenEnterEvents = options.showHiddenEnterEvents ?? false;
   }
 
   // --- metadata ----------------------------------------------------------------------------------
@@ -474,7 +482,7 @@ export class Inspector {
     }
 
     if (initialState) return undefined;
-    if (HIDDEN_ENTER_TYPES.has(ev.type)) return undefined;
+    if (HIDDEN_ENTER_TYPES.has(ev.type) && !this.showHiddenEnterEvents) return undefined;
     if ((ev.flags & DF_STATE_ONLY) !== 0) return undefined;
     return ctx;
   }
