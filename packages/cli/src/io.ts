@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { closeSync, createReadStream, openSync, readFileSync, readSync } from "node:fs";
 
 /**
  * Everything the CLI touches outside itself. The real one uses the process; tests pass one
@@ -13,6 +13,12 @@ export interface Io {
   cwd: string;
   /** Whether stdout is a terminal (colors). */
   color: boolean;
+  /** The first bytes of a file (to tell its kind without reading it whole). */
+  readHead?(path: string, bytes: number): Uint8Array;
+  /** A file's bytes in chunks, for inputs too large to hold in memory. */
+  readStream?(path: string): AsyncIterable<Uint8Array>;
+  /** Whether stderr is a terminal (progress display). */
+  progress?: boolean;
 }
 
 export function processIo(): Io {
@@ -27,6 +33,17 @@ export function processIo(): Io {
     },
     cwd: process.cwd(),
     color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    readHead: (p, n) => {
+      const fd = openSync(p, "r");
+      try {
+        const buf = new Uint8Array(n);
+        return buf.subarray(0, readSync(fd, buf, 0, n, 0));
+      } finally {
+        closeSync(fd);
+      }
+    },
+    readStream: (p) => createReadStream(p, { highWaterMark: 1 << 20 }),
+    progress: Boolean(process.stderr.isTTY),
   };
 }
 

@@ -1,4 +1,3 @@
-import { gunzipSync } from "node:zlib";
 import { readFalcoConfig, FalcoConfigError, type RuleSelectionEntry, type LoadResult } from "@falcokit/engine";
 import { eventCodesForName, PLUGINEVENT_E, type FieldCatalog } from "@falcokit/fields";
 import {
@@ -140,29 +139,39 @@ export async function runReplay(args: ReplayArgs, io: Io): Promise<number> {
   let unreadable = false;
 
   for (const input of expandFileArgs(args.inputs, io.cwd)) {
-    let bytes: Uint8Array;
+    let head: Uint8Array;
+    let whole: Uint8Array | undefined;
     try {
-      bytes = io.readFile(input.path);
+      if (io.readHead) head = io.readHead(input.path, 16);
+      else head = whole = io.readFile(input.path);
     } catch (e) {
       const code = (e as { code?: string }).code;
-      io.stderr(`falcokit replay: cannot read ${input.display} (${code === "ENOENT" ? "no such file" : (e as Error).message})\n`);
+      io.stderr(`falcokit replay: cannot read ${input.display} (${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (e as Error).message})\n`);
       unreadable = true;
       continue;
     }
     let decoded: string | undefined;
-    const text = () => (decoded ??= new TextDecoder().decode(bytes));
-    const kind = kindOf(input.path, bytes, text);
+    const bytes = () => (whole ??= io.readFile(input.path));
+    const text = () => (decoded ??= new TextDecoder().decode(bytes()));
+    const kind = kindOf(input.path, head, text);
     if (kind === "capture") {
-      let raw = bytes;
-      if (isGzip(bytes)) {
-        try {
-          raw = gunzipSync(bytes);
-        } catch (e) {
-          problems.push({ file: input.display, line: 0, column: 0, message: `not a valid gzip stream: ${(e as Error).message}` });
-          continue;
-        }
-      }
-      const failure = replayCapture(raw, result, { rulesetFor, matching, allEvents: args.allEvents, emit });
+      const source: AsyncIterable<Uint8Array> = whole ? toAsync([whole]) : io.readStream ? io.readStream(input.path) : toAsync([bytes()]);
+      let shown = false;
+      const failure = await replayCapture(source, {
+        rulesetFor,
+        matching,
+        allEvents: args.allEvents,
+        emit,
+        ...(io.progress
+          ? {
+              progress: (n: number) => {
+                shown = true;
+                io.stderr(`\rreplaying ${input.display}: ${n} events, ${summary.events} alerts`);
+              },
+            }
+          : {}),
+      });
+      if (shown) io.stderr("\r\x1b[K");
       if (failure) problems.push({ file: input.display, line: 0, column: 0, message: failure });
       continue;
     }
@@ -201,6 +210,10 @@ export async function runReplay(args: ReplayArgs, io: Io): Promise<number> {
     else io.stdout(text);
   }
   return unreadable ? EXIT.usage : problems.length > 0 ? EXIT.problems : EXIT.ok;
+}
+
+async function* toAsync(items: Uint8Array[]): AsyncIterable<Uint8Array> {
+  yield* items;
 }
 
 function codesOf(ev: FieldEvent): readonly number[] | undefined {
