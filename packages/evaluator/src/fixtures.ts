@@ -31,6 +31,9 @@ export interface FieldEvent {
   eventType?: string;
   /** Line of the event in the fixture (1-based). */
   line: number;
+  /** The values in the reading order of the source that last read the event (a cache). */
+  slots?: Extracted[];
+  slotOwner?: object;
 }
 
 export interface FixtureProblem {
@@ -157,14 +160,45 @@ export function parseTime(text: string): bigint | undefined {
   return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? "").padEnd(9, "0") || "0");
 }
 
-/** Reads field-level events: each field is what the event states, or unreadable. */
+/**
+ * Reads field-level events: each field is what the event states, or unreadable. Every field
+ * the rules read gets a slot; an event's values are laid out in slots once, so a check reads
+ * an array element instead of looking its field up by name.
+ */
 export class FieldEventSource implements FieldSource<FieldEvent> {
+  private readonly keys: string[] = [];
+  private readonly slots = new Map<string, number>();
+
   constructor(readonly catalog: FieldCatalog) {}
 
+  private slotOf(key: string): number {
+    let i = this.slots.get(key);
+    if (i === undefined) {
+      i = this.keys.length;
+      this.keys.push(key);
+      this.slots.set(key, i);
+    }
+    return i;
+  }
+
+  private fill(ev: FieldEvent): Extracted[] {
+    const out = this.keys.map((k) => ev.values.get(k));
+    this.keys.forEach((k, i) => {
+      if (out[i] !== undefined) return;
+      if (k === "evt.source") out[i] = ev.source;
+      else if (k === "evt.num") out[i] = ev.num;
+    });
+    ev.slots = out;
+    ev.slotOwner = this;
+    return out;
+  }
+
   accessor(field: FieldRef): Accessor<FieldEvent> {
-    const key = field.text;
-    if (field.name === "evt.source") return (ev) => ev.values.get(key) ?? ev.source;
-    if (field.name === "evt.num") return (ev) => ev.values.get(key) ?? ev.num;
-    return (ev) => ev.values.get(key);
+    const slot = this.slotOf(field.text);
+    return (ev) => {
+      let s = ev.slots;
+      if (ev.slotOwner !== this || s === undefined || slot >= s.length) s = this.fill(ev);
+      return s[slot];
+    };
   }
 }

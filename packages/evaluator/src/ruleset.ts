@@ -49,6 +49,8 @@ export interface RulesetProblem {
 
 export class Ruleset<Ctx> {
   private readonly byCode = new Map<number, RunnableRule<Ctx>[]>();
+  /** Buckets of several codes merged in load order, by the codes array (callers reuse theirs). */
+  private readonly merged = new WeakMap<readonly number[], RunnableRule<Ctx>[]>();
   readonly rules: RunnableRule<Ctx>[] = [];
   readonly problems: RulesetProblem[] = [];
 
@@ -121,10 +123,14 @@ export class Ruleset<Ctx> {
   /** Like `run` over several codes (a field-level event of a type with several codes). */
   runCodes(ctx: Ctx, codes: readonly number[], matching: "first" | "all" = "first"): RunnableRule<Ctx>[] {
     if (codes.length === 1) return this.run(ctx, codes[0]!, matching);
-    const seen = new Set<RunnableRule<Ctx>>();
-    const bucket: RunnableRule<Ctx>[] = [];
-    for (const c of codes) for (const r of this.byCode.get(c) ?? []) if (!seen.has(r)) (seen.add(r), bucket.push(r));
-    bucket.sort((a, b) => a.order - b.order);
+    let bucket = this.merged.get(codes);
+    if (!bucket) {
+      const seen = new Set<RunnableRule<Ctx>>();
+      bucket = [];
+      for (const c of codes) for (const r of this.byCode.get(c) ?? []) if (!seen.has(r)) (seen.add(r), bucket.push(r));
+      bucket.sort((a, b) => a.order - b.order);
+      this.merged.set(codes, bucket);
+    }
     const out: RunnableRule<Ctx>[] = [];
     for (const r of bucket) {
       if (!r.enabled) continue;
