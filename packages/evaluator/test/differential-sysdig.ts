@@ -289,7 +289,7 @@ export function falcokitDetails(bytes: Uint8Array, catalog: FieldCatalog, wanted
 export function sysdigDetails(capture: string, nums: readonly bigint[], fields: readonly string[]): Map<bigint, string> {
   const out = new Map<bigint, string>();
   if (nums.length === 0) return out;
-  const fmt = ["%evt.num", "%evt.type", ...fields.map((f) => `${f}=%${f}`)].join(" ");
+  const fmt = ["*%evt.num", "%evt.type", ...fields.map((f) => `${f}=%${f}`)].join(" ");
   const r = sysdigPrint(capture, fmt, `evt.num in (${nums.join(",")})`);
   for (const line of r.stdout.split("\n")) {
     const sp = line.indexOf(" ");

@@ -279,8 +279,15 @@ describe("sysdig 0.29 differential: conditions over real captures", () => {
         const details = falcokitDetails(cap.bytes, catalog, wanted);
         for (const d of diffs) {
           const fields = conditionFields(d.cond.ast).map((x) => x.text);
-          const show = (k: string) => ({ key: k, sysdigNum: String(s.nums.get(k)), falco: details.get(k) ? { ...details.get(k)!, num: String(details.get(k)!.num) } : undefined });
-          dump.push({ capture: cap.file, kind: d.cond.kind, name: d.cond.name, text: d.cond.text.slice(0, 300), fields, nSysdig: d.onlySysdig.length, nFalco: d.onlyFalco.length, sysdigOnly: d.onlySysdig.slice(0, 3).map(show), falcoOnly: d.onlyFalco.slice(0, 3).map(show) });
+          const ex = [...d.onlySysdig.slice(0, 2), ...d.onlyFalco.slice(0, 2)];
+          const sd = process.env.FALCOKIT_DIFF_DUMP ? sysdigDetails(cap.path, ex.map((k) => s.nums.get(k)).filter((n): n is bigint => n !== undefined), fields) : new Map();
+          const show = (k: string) => {
+            const fd = details.get(k);
+            const vals = fd ? Object.entries(fd.values).filter(([f]) => fields.includes(f)).map(([f, v]) => `${f}=${v}`).join(" ") : "";
+            const n = s.nums.get(k);
+            return `fk#${fd?.num} ${fd?.type} ${vals} || sd#${n} ${n !== undefined ? sd.get(n) : ""}`;
+          };
+          dump.push({ capture: cap.file, kind: d.cond.kind, name: d.cond.name, text: d.cond.text.slice(0, 300), nSysdig: d.onlySysdig.length, nFalco: d.onlyFalco.length, sysdigOnly: d.onlySysdig.slice(0, 2).map(show), falcoOnly: d.onlyFalco.slice(0, 2).map(show) });
         }
       }
       if (process.env.FALCOKIT_DIFF_DUMP) writeFileSync(process.env.FALCOKIT_DIFF_DUMP, JSON.stringify({ rejected, unreadable, dump }, null, 1));
