@@ -108,16 +108,7 @@ export class Ruleset<Ctx> {
    */
   run(ctx: Ctx, code: number, matching: "first" | "all" = "first"): RunnableRule<Ctx>[] {
     const bucket = this.byCode.get(code);
-    if (!bucket) return [];
-    const out: RunnableRule<Ctx>[] = [];
-    for (const r of bucket) {
-      if (!r.enabled) continue;
-      if (r.predicate(ctx)) {
-        out.push(r);
-        if (matching === "first") break;
-      }
-    }
-    return out;
+    return bucket ? matchIn(bucket, ctx, matching) : [];
   }
 
   /** Like `run` over several codes (a field-level event of a type with several codes). */
@@ -131,14 +122,19 @@ export class Ruleset<Ctx> {
       bucket.sort((a, b) => a.order - b.order);
       this.merged.set(codes, bucket);
     }
-    const out: RunnableRule<Ctx>[] = [];
-    for (const r of bucket) {
-      if (!r.enabled) continue;
-      if (r.predicate(ctx)) {
-        out.push(r);
-        if (matching === "first") break;
-      }
-    }
-    return out;
+    return matchIn(bucket, ctx, matching);
   }
+}
+
+/** The enabled rules of a bucket that match, in order; only the first with `first`. */
+function matchIn<Ctx>(bucket: readonly RunnableRule<Ctx>[], ctx: Ctx, matching: "first" | "all"): RunnableRule<Ctx>[] {
+  const out: RunnableRule<Ctx>[] = [];
+  for (const r of bucket) {
+    if (!r.enabled) continue;
+    if (r.predicate(ctx)) {
+      out.push(r);
+      if (matching === "first") break;
+    }
+  }
+  return out;
 }
