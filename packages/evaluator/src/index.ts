@@ -6,7 +6,7 @@ export type { Predicate, FieldPredicate, CheckOptions, BaseOperator, OperatorMod
 export { applyTransformer, applyTransformers, transformedType, multiValueResultType, applyMultiValueTransformer, joinValues, concatValues, getoptValues, base64Decode } from "./transformers.js";
 export type { SingleTransformer, MultiValueTransformer, TypeInfo } from "./transformers.js";
 export * from "./syscall/index.js";
-export { compilePredicate, fieldAccessor, leftAccessor, transformerAccessor, EvaluatorError } from "./predicate.js";
+export { CheckMemo, compilePredicate, fieldAccessor, leftAccessor, transformerAccessor, EvaluatorError } from "./predicate.js";
 export type { Accessor, FieldRef, FieldSource, Typed, Predicate as EventPredicate, PredicateOptions, CheckObserver } from "./predicate.js";
 export { Ruleset, PRIORITIES, parsePriority, priorityRank } from "./ruleset.js";
 export type { Priority, SelectionOptions, RunnableRule, RulesetProblem } from "./ruleset.js";

@@ -154,15 +154,42 @@ export function leftAccessor<Ctx>(source: FieldSource<Ctx>, node: FieldLike): Ty
   return node.type === "field" ? fieldAccessor(source, node) : transformerAccessor(source, node);
 }
 
+/**
+ * Results of checks within one event, shared by the predicates of a ruleset. Macro expansion
+ * shares check objects among the rules that use a macro (`spawned_process`, `container`...),
+ * so a check is evaluated once per event however many rules contain it. `epoch` identifies the
+ * event: the ruleset moves it on before each event.
+ */
+export class CheckMemo {
+  epoch = 1;
+  private readonly ids = new Map<object, number>();
+  readonly stamps: number[] = [];
+  readonly results: boolean[] = [];
+
+  id(node: object): number {
+    let id = this.ids.get(node);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(node, id);
+      this.stamps.push(0);
+      this.results.push(false);
+    }
+    return id;
+  }
+}
+
 /** Options of `compilePredicate`. */
 export interface PredicateOptions<Ctx> {
   /** Called for every check evaluated; slows evaluation, so only for explain and coverage. */
   observer?: CheckObserver<Ctx>;
+  /** Check results shared within an event (see `CheckMemo`); not used with an observer. */
+  memo?: CheckMemo;
 }
 
 /** Compiles a macro-expanded condition into a predicate over a source's events. */
 export function compilePredicate<Ctx>(ast: Expr, source: FieldSource<Ctx>, options: PredicateOptions<Ctx> = {}): Predicate<Ctx> {
   const observer = options.observer;
+  const memo = observer ? undefined : options.memo;
   const build = (e: Expr): Predicate<Ctx> => {
     switch (e.type) {
       case "and": {
@@ -202,6 +229,18 @@ export function compilePredicate<Ctx>(ast: Expr, source: FieldSource<Ctx>, optio
     }
   };
   const observed = (e: UnaryCheckExpr | BinaryCheckExpr, c: CompiledCheck<Ctx>): Predicate<Ctx> => {
+    if (memo) {
+      const id = memo.id(e);
+      const test = c.test;
+      const { stamps, results } = memo;
+      return (ctx) => {
+        if (stamps[id] === memo.epoch) return results[id]!;
+        const r = test(ctx);
+        stamps[id] = memo.epoch;
+        results[id] = r;
+        return r;
+      };
+    }
     if (!observer) return c.test;
     return (ctx) => {
       const result = c.test(ctx);

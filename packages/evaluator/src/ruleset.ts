@@ -6,7 +6,7 @@
  */
 import type { CompiledRule, LoadResult, RuleSelectionEntry } from "@falcokit/engine";
 import { indexCodes, matchesWildcard } from "@falcokit/engine";
-import { compilePredicate, type FieldSource, type Predicate, type PredicateOptions } from "./predicate.js";
+import { CheckMemo, compilePredicate, type FieldSource, type Predicate, type PredicateOptions } from "./predicate.js";
 import { compileOutput, type OutputRenderer } from "./output.js";
 
 export const PRIORITIES = ["Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Informational", "Debug"] as const;
@@ -53,6 +53,7 @@ export class Ruleset<Ctx> {
   private readonly merged = new WeakMap<readonly number[], RunnableRule<Ctx>[]>();
   readonly rules: RunnableRule<Ctx>[] = [];
   readonly problems: RulesetProblem[] = [];
+  private readonly memo = new CheckMemo();
 
   private constructor(readonly source: string) {}
 
@@ -70,7 +71,7 @@ export class Ruleset<Ctx> {
       let predicate: Predicate<Ctx>;
       let output: OutputRenderer<Ctx>;
       try {
-        predicate = compilePredicate(rule.ast, fields, options);
+        predicate = compilePredicate(rule.ast, fields, { ...options, memo: set.memo });
         output = compileOutput(rule.output, fields);
       } catch (e) {
         set.problems.push({ rule: rule.info.name, message: e instanceof Error ? e.message : String(e) });
@@ -108,6 +109,7 @@ export class Ruleset<Ctx> {
    */
   run(ctx: Ctx, code: number, matching: "first" | "all" = "first"): RunnableRule<Ctx>[] {
     const bucket = this.byCode.get(code);
+    this.memo.epoch++;
     return bucket ? matchIn(bucket, ctx, matching) : [];
   }
 
@@ -122,6 +124,7 @@ export class Ruleset<Ctx> {
       bucket.sort((a, b) => a.order - b.order);
       this.merged.set(codes, bucket);
     }
+    this.memo.epoch++;
     return matchIn(bucket, ctx, matching);
   }
 }
