@@ -17,3 +17,5 @@ export { readFalcoConfig, applyConfigOption, setConfigValue, FalcoConfigError } 
 export type { FalcoConfig, RuleSelectionEntry } from "./falco-config.js";
 export { eventTypesOf, indexCodes, describeEventNames } from "./event-types.js";
 export type { EventTypeSet, EventTypeResult } from "./event-types.js";
+export { compileFilter } from "./compile.js";
+export type { CompileProblem, CompileResult as FilterCompileResult } from "./compile.js";

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { parseCondition } from "@falcokit/condition";
 import { defaultCatalogs } from "@falcokit/fields";
 import type { EventContext } from "@falcokit/scap";
-import { compileFilter } from "../../engine/src/compile.js";
+import { compileFilter } from "@falcokit/engine";
 import { compilePredicate } from "../src/predicate.js";
 import { extractSyscallField } from "../src/syscall/index.js";
 import { SyscallEventSource } from "../src/sources.js";
