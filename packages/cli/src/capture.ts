@@ -7,7 +7,7 @@ import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { FieldCatalog } from "@falcokit/fields";
 import { SyscallEventSource, alertsFor, type Alert, type FieldSource, type Ruleset } from "@falcokit/evaluator";
-import { Inspector, ScapError, ScapReader, isGzip } from "@falcokit/scap";
+import { Inspector, ScapError, ScapReader, isGzip, type ScapRecord } from "@falcokit/scap";
 
 export interface CaptureReplayOptions {
   rulesetFor<Ctx>(source: string, make: (catalog: FieldCatalog) => FieldSource<Ctx>): Ruleset<Ctx> | undefined;
@@ -79,4 +79,21 @@ export async function replayCapture(source: AsyncIterable<Uint8Array>, options: 
     throw e;
   }
   return undefined;
+}
+
+/**
+ * Replays records that did not come from a file (a syscall-level fixture's): the same state
+ * machine and ruleset as for captures. `lineOf` names the fixture line of an event for alerts.
+ */
+export function replayRecords(records: Iterable<ScapRecord>, options: CaptureReplayOptions): void {
+  const ruleset = options.rulesetFor("syscall", (c) => new SyscallEventSource(c));
+  if (!ruleset) return;
+  const inspector = new Inspector({ showHiddenEnterEvents: options.allEvents });
+  const codes: number[] = [0];
+  for (const rec of records) {
+    const ctx = inspector.feed(rec);
+    if (!ctx) continue;
+    codes[0] = ctx.event.type;
+    for (const a of alertsFor(ruleset, ctx, codes, ctx.event.ts, ctx.num, options.matching)) options.emit(a);
+  }
 }

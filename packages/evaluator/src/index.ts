@@ -17,3 +17,5 @@ export type { FieldEvent, FixtureProblem, FixtureRead } from "./fixtures.js";
 export { AlertSummary, alertLine, alertsFor, clockTime, isoTime, makeAlert } from "./alerts.js";
 export type { Alert } from "./alerts.js";
 export { AuditEventSource, SyscallEventSource } from "./sources.js";
+export { readSyscallFixture, syscallFixtureRecords } from "./syscall-fixtures.js";
+export type { SyscallFixture, SyscallFixtureRead, SyscallFixtureRecord, FixtureEventRecord, FixtureEvent, FixtureThread, FixtureUser, FixtureGroup, FixtureInterface, FixtureContainer } from "./syscall-fixtures.js";

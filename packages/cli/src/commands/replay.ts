@@ -10,18 +10,20 @@ import {
   parseAuditEvents,
   parsePriority,
   readFieldFixture,
+  readSyscallFixture,
+  syscallFixtureRecords,
   type Alert,
   type FieldEvent,
   type FieldSource,
   type Priority,
 } from "@falcokit/evaluator";
-import { isGzip, isScap } from "@falcokit/scap";
+import { isGzip, isScap, type ScapRecord } from "@falcokit/scap";
 import { FileTexts } from "../falco-json.js";
 import { expandFileArgs } from "../files.js";
 import { EXIT, UsageError, type Io } from "../io.js";
 import { loadFiles, type LoadFlags } from "../load.js";
 import { renderDiagnostic } from "../render.js";
-import { replayCapture } from "../capture.js";
+import { replayCapture, replayRecords } from "../capture.js";
 
 export interface ReplayArgs extends LoadFlags {
   rules: string[];
@@ -53,11 +55,14 @@ interface InputProblem {
   message: string;
 }
 
-type InputKind = "capture" | "audit" | "fixture";
+type InputKind = "capture" | "audit" | "fixture" | "syscalls";
+
+/** A syscall-level fixture names syscalls or a process table; a field-level one names fields. */
+const SYSCALL_FIXTURE = /^\s*(?:-\s+)?(?:processes|containers|users|groups|interfaces|syscall|event)\s*:/m;
 
 function kindOf(path: string, bytes: Uint8Array, text: () => string): InputKind {
   if (isGzip(bytes) || isScap(bytes)) return "capture";
-  if (/\.ya?ml$/i.test(path)) return "fixture";
+  if (/\.ya?ml$/i.test(path)) return SYSCALL_FIXTURE.test(text()) ? "syscalls" : "fixture";
   const t = text();
   // Audit events carry `auditID`/`audit.k8s.io`; anything else in JSON is a field-level fixture.
   if (/"apiVersion"\s*:\s*"audit\.k8s\.io\//.test(t) || /"auditID"\s*:/.test(t) || /^\s*\{\s*"kind"\s*:/.test(t)) return "audit";
@@ -184,6 +189,13 @@ export async function runReplay(args: ReplayArgs, io: Io): Promise<number> {
         continue;
       }
       for (const ev of parsed.events) for (const a of alertsFor(rs, ev, [PLUGINEVENT_E], ev.ts, ev.num, matching)) emit(a);
+      continue;
+    }
+    if (kind === "syscalls") {
+      const read = readSyscallFixture(text());
+      for (const p of read.problems) problems.push({ file: input.display, ...p });
+      if (read.problems.length > 0) continue;
+      replayRecords(syscallFixtureRecords(read.fixture) as Iterable<ScapRecord>, { rulesetFor, matching, allEvents: args.allEvents, emit });
       continue;
     }
     // A field-level fixture (YAML, or JSON lines read as a YAML sequence of flow maps).
