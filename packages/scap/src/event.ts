@@ -111,6 +111,14 @@ export interface ScapEvent {
   readonly flags: number;
   /** Number of parameters in the current layout of `type`. */
   readonly nparams: number;
+  /**
+   * Number of parameters the record actually holds (libsinsp's `get_num_params()`), when fewer
+   * than `nparams`: an event the converter does not manage keeps the params its writer emitted
+   * (an old `setsockopt<` has none). The missing trailing ones read as empty, but libs neither
+   * lists them (`evt.args`, `evt.arg[N]`, by name) nor finds a return value without any.
+   * Undefined means all `nparams`.
+   */
+  readonly present?: number;
   /** Byte offset of the event's block in the (decompressed) stream, for diagnostics. */
   readonly offset: number;
   /** The raw bytes of parameter `i`, or undefined past the end; zero-length for empty params. */

@@ -185,7 +185,7 @@ function argIndex(ev: ScapEvent, arg: string | undefined): number | undefined {
   if (arg === undefined) return undefined;
   if (/^-?\d+$/.test(arg)) {
     const n = Number(arg);
-    if (n < 0 || n >= ev.nparams) return undefined;
+    if (n < 0 || n >= eventParams.paramCount(ev)) return undefined;
     return n;
   }
   return paramIndexByName(ev, arg);
@@ -229,7 +229,8 @@ function allArgs(ctx: EventContext, ro: RenderOptions): string {
   if (ev.type === E.GENERIC_X) return "";
   const params = EVENTS[ev.type]!.params;
   const out: string[] = [];
-  for (let j = 0; j < ev.nparams && j < params.length; j++) {
+  const n = eventParams.paramCount(ev);
+  for (let j = 0; j < n && j < params.length; j++) {
     const r = renderParam(ctx, j, ro);
     out.push(r.resolved.length === 0 ? `${params[j]!.name}=${r.str}` : `${params[j]!.name}=${r.str}(${r.resolved})`);
   }

@@ -379,7 +379,8 @@ export function renderParam(ctx: EventContext, id: number, options: RenderOption
 /** `get_param_value_str(name)`: the first param with that name (undefined when none). */
 export function paramIndexByName(ev: ScapEvent, name: string): number | undefined {
   const params = EVENTS[ev.type]!.params;
-  for (let i = 0; i < ev.nparams && i < params.length; i++) if (params[i]!.name === name) return i;
+  const n = eventParams.paramCount(ev);
+  for (let i = 0; i < n && i < params.length; i++) if (params[i]!.name === name) return i;
   return undefined;
 }
 

@@ -82,7 +82,7 @@ import { FdInfo, ipv4ServerToString, ipv4TupleToString, ipv6ServerToString, ipv6
 import { bytesEqual, isIpv4MappedIpv6, isZero } from "./inet.js";
 import { NetworkInterfaces } from "./interfaces.js";
 import type { FdEntry, InterfaceList, MachineInfo, ProcessEntry, UserList } from "./metadata.js";
-import { i32, i64, isEmpty, param, pint, psockaddr, psocktuple, pstr, pstrings, retval, u16, u32, u64, u8 } from "./params.js";
+import { i32, i64, isEmpty, param, paramCount, pint, psockaddr, psocktuple, pstr, pstrings, retval, u16, u32, u64, u8 } from "./params.js";
 import { concatenatePaths } from "./paths.js";
 import { ThreadManager } from "./thread-manager.js";
 import { ThreadInfo } from "./threadinfo.js";
@@ -544,7 +544,7 @@ export class Inspector {
   hasReturnValue(ctx: { event: ScapEvent; info: EventInfo }): boolean {
     const t = ctx.event.type;
     if (t === E.GENERIC_X) return false;
-    return (ctx.info.categoryRaw & EC.SYSCALL) !== 0 && t % 2 === 1 && ctx.event.nparams > 0;
+    return (ctx.info.categoryRaw & EC.SYSCALL) !== 0 && t % 2 === 1 && paramCount(ctx.event) > 0;
   }
 
   private storeEvent(ctx: Ctx): void {

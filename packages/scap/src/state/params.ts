@@ -16,6 +16,12 @@ export function param(ev: ScapEvent, i: number): ParamValue {
   return ev.param(i);
 }
 
+/** libsinsp's `get_num_params()`: the params the record holds (at most `nparams`). */
+export function paramCount(ev: ScapEvent): number {
+  const p = ev.present;
+  return p === undefined || p > ev.nparams ? ev.nparams : p;
+}
+
 /** libs' `empty()`: a zero-length parameter (or one past the end). */
 export function isEmpty(ev: ScapEvent, i: number): boolean {
   const p = param(ev, i);
