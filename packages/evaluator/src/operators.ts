@@ -1314,6 +1314,15 @@ export function compileCheck(op: string, leftType: FieldType, leftIsList: boolea
       const key = keyFunction(leftType, true);
       const members = new Set<Key>(operands.map((o) => keyFunction(leftType, false)(o)));
       const sized = !options.unsizedValue || kind === "string";
+      if (kind === "string") {
+        // The common case first: a plain string without NULs is its own key.
+        return (value) => {
+          if (typeof value === "string") return members.has(value.indexOf("\0") < 0 ? value : (key(value) as string));
+          if (value === undefined) return false;
+          const v = single(value);
+          return v !== undefined && members.has(key(v));
+        };
+      }
       return (value) => {
         if (value === undefined) return false;
         const v = single(value);

@@ -166,6 +166,11 @@ export class CheckMemo {
   readonly stamps: number[] = [];
   readonly results: boolean[] = [];
 
+  /** Whether `id` was evaluated false for the current event. */
+  knownFalse(id: number): boolean {
+    return this.stamps[id] === this.epoch && !this.results[id];
+  }
+
   id(node: object): number {
     let id = this.ids.get(node);
     if (id === undefined) {
@@ -199,7 +204,7 @@ export function compilePredicate<Ctx>(ast: Expr, source: FieldSource<Ctx>, optio
           return (ctx) => a(ctx) && b(ctx);
         }
         return (ctx) => {
-          for (const p of parts) if (!p(ctx)) return false;
+          for (let i = 0; i < parts.length; i++) if (!parts[i]!(ctx)) return false;
           return true;
         };
       }
@@ -210,7 +215,7 @@ export function compilePredicate<Ctx>(ast: Expr, source: FieldSource<Ctx>, optio
           return (ctx) => a(ctx) || b(ctx);
         }
         return (ctx) => {
-          for (const p of parts) if (p(ctx)) return true;
+          for (let i = 0; i < parts.length; i++) if (parts[i]!(ctx)) return true;
           return false;
         };
       }

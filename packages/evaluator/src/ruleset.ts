@@ -4,6 +4,7 @@
  * selection (`falco.yaml` `rules:` entries, tags, names with wildcards), and indexed by event
  * code so an event only meets the rules of its type, in load order.
  */
+import type { Expr } from "@falcokit/condition";
 import type { CompiledRule, LoadResult, RuleSelectionEntry } from "@falcokit/engine";
 import { indexCodes, matchesWildcard } from "@falcokit/engine";
 import { CheckMemo, compilePredicate, type FieldSource, type Predicate, type PredicateOptions } from "./predicate.js";
@@ -39,6 +40,18 @@ export interface RunnableRule<Ctx> {
   predicate: Predicate<Ctx>;
   output: OutputRenderer<Ctx>;
   enabled: boolean;
+  /**
+   * The memo id of the check the condition starts with (the first leaf of its leading `and`s):
+   * when another rule found it false for this event, this rule cannot match. -1 when none.
+   */
+  guard: number;
+}
+
+/** The first check of a condition's leading conjunction, if it starts with one. */
+function leadingCheck(e: Expr): Expr | undefined {
+  let n: Expr = e;
+  while (n.type === "and") n = n.children[0]!;
+  return n.type === "binary_check" || n.type === "unary_check" ? n : undefined;
 }
 
 /** A problem building a rule's predicate (a field this source cannot read, for instance). */
@@ -77,7 +90,8 @@ export class Ruleset<Ctx> {
         set.problems.push({ rule: rule.info.name, message: e instanceof Error ? e.message : String(e) });
         return;
       }
-      const runnable: RunnableRule<Ctx> = { rule, order, predicate, output, enabled: rule.info.enabled };
+      const lead = leadingCheck(rule.ast);
+      const runnable: RunnableRule<Ctx> = { rule, order, predicate, output, enabled: rule.info.enabled, guard: lead ? set.memo.id(lead) : -1 };
       set.rules.push(runnable);
       for (const code of indexCodes(rule.eventSet)) {
         let bucket = set.byCode.get(code);
@@ -110,7 +124,7 @@ export class Ruleset<Ctx> {
   run(ctx: Ctx, code: number, matching: "first" | "all" = "first"): RunnableRule<Ctx>[] {
     const bucket = this.byCode.get(code);
     this.memo.epoch++;
-    return bucket ? matchIn(bucket, ctx, matching) : [];
+    return bucket ? matchIn(bucket, ctx, matching, this.memo) : [];
   }
 
   /** Like `run` over several codes (a field-level event of a type with several codes). */
@@ -125,15 +139,17 @@ export class Ruleset<Ctx> {
       this.merged.set(codes, bucket);
     }
     this.memo.epoch++;
-    return matchIn(bucket, ctx, matching);
+    return matchIn(bucket, ctx, matching, this.memo);
   }
 }
 
 /** The enabled rules of a bucket that match, in order; only the first with `first`. */
-function matchIn<Ctx>(bucket: readonly RunnableRule<Ctx>[], ctx: Ctx, matching: "first" | "all"): RunnableRule<Ctx>[] {
+function matchIn<Ctx>(bucket: readonly RunnableRule<Ctx>[], ctx: Ctx, matching: "first" | "all", memo: CheckMemo): RunnableRule<Ctx>[] {
   const out: RunnableRule<Ctx>[] = [];
-  for (const r of bucket) {
+  for (let i = 0; i < bucket.length; i++) {
+    const r = bucket[i]!;
     if (!r.enabled) continue;
+    if (r.guard >= 0 && memo.knownFalse(r.guard)) continue;
     if (r.predicate(ctx)) {
       out.push(r);
       if (matching === "first") break;
