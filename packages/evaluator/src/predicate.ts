@@ -253,7 +253,60 @@ export function compilePredicate<Ctx>(ast: Expr, source: FieldSource<Ctx>, optio
       return result;
     };
   };
+  if (!observer) {
+    const raw = (e: Expr): Predicate<Ctx> => {
+      if (e.type === "unary_check") return unary(source, e).test;
+      if (e.type === "binary_check") return binary(source, e).test;
+      return build(e);
+    };
+    const generated = generate(ast, raw, memo);
+    if (generated) return generated;
+  }
   return build(ast);
+}
+
+/** Whether the environment lets code be generated (a browser page's CSP may forbid it). */
+let canGenerate: boolean | undefined;
+
+/**
+ * The boolean skeleton of a condition as one generated function that calls each check's closure
+ * from its own call site: the engine then sees one target per call and inlines, where nested
+ * and/or closures would share megamorphic call sites. With a memo, each check's result is kept
+ * for the event (see `CheckMemo`). Undefined when code cannot be generated here.
+ */
+function generate<Ctx>(ast: Expr, check: (e: Expr) => Predicate<Ctx>, memo: CheckMemo | undefined): Predicate<Ctx> | undefined {
+  if (canGenerate === false) return undefined;
+  const checks: Predicate<Ctx>[] = [];
+  const emit = (e: Expr): string => {
+    switch (e.type) {
+      case "and":
+        return `(${e.children.map(emit).join(" && ")})`;
+      case "or":
+        return `(${e.children.map(emit).join(" || ")})`;
+      case "not":
+        return `!${emit(e.child)}`;
+      default: {
+        checks.push(check(e));
+        const c = `c${checks.length - 1}`;
+        if (!memo || (e.type !== "unary_check" && e.type !== "binary_check")) return `${c}(x)`;
+        const id = memo.id(e);
+        return `(S[${id}] === m.epoch ? R[${id}] : (R[${id}] = ${c}(x), S[${id}] = m.epoch, R[${id}]))`;
+      }
+    }
+  };
+  const body = emit(ast);
+  const names = checks.map((_, i) => `c${i}`);
+  try {
+    const factory = new Function("m", "S", "R", ...names, `"use strict"; return function condition(x) { return ${body}; };`) as (m: CheckMemo | undefined, S: number[] | undefined, R: boolean[] | undefined, ...c: Predicate<Ctx>[]) => Predicate<Ctx>;
+    canGenerate = true;
+    return factory(memo, memo?.stamps, memo?.results, ...checks);
+  } catch (e) {
+    if (e instanceof EvalError || (e instanceof Error && /Content Security Policy|unsafe-eval/i.test(e.message))) {
+      canGenerate = false;
+      return undefined;
+    }
+    throw e;
+  }
 }
 
 interface CompiledCheck<Ctx> {
