@@ -2,7 +2,9 @@ import type { Diagnostic } from "@falcokit/diagnostics";
 import { PLUGINS, buildCatalogs, importFalcoList } from "@falcokit/fields";
 import { loadRules, type AppendOutput, type LoadOptions, type LoadResult, type RulesSource } from "@falcokit/engine";
 import { expandFileArgs } from "./files.js";
-import { UsageError, type Io } from "./io.js";
+import { EXIT, UsageError, type Io } from "./io.js";
+import { FileTexts } from "./falco-json.js";
+import { renderDiagnostic } from "./render.js";
 import { readRulesFile } from "./read.js";
 
 /** Options shared by the commands that load rules (`validate`, `rules`, `diff`). */
@@ -70,4 +72,18 @@ export function loadFiles(args: readonly string[], flags: LoadFlags, io: Io): Lo
   }
   const result = loadRules(sources, engineOptions(flags, io));
   return { files, result, texts };
+}
+
+/**
+ * For commands that need rules that load (`rules`, `replay`): prints the errors of files that
+ * do not load and returns the exit code, or undefined when everything loaded.
+ */
+export function refuseUnloaded(loaded: LoadedFiles, io: Io, command: string, what: string): number | undefined {
+  const { files, result, texts } = loaded;
+  const problems = [...files.flatMap((f) => (f.problem ? [f.problem] : [])), ...result.files.flatMap((r) => r.diagnostics.filter((d) => d.severity === "error"))];
+  if (problems.length === 0 && result.compiled) return undefined;
+  const fileTexts = new FileTexts(texts);
+  for (const d of problems) io.stderr(renderDiagnostic(d, d.file ?? "", fileTexts.index(d.file ?? ""), { color: false }));
+  io.stderr(`falcokit ${command}: ${what} do not load; fix the errors above (falcokit validate shows every problem)\n`);
+  return files.some((f) => f.unreadable) ? EXIT.usage : EXIT.problems;
 }

@@ -18,11 +18,9 @@ import {
   type Priority,
 } from "@falcokit/evaluator";
 import { isGzip, isScap, type ScapRecord } from "@falcokit/scap";
-import { FileTexts } from "../falco-json.js";
 import { expandFileArgs } from "../files.js";
 import { EXIT, UsageError, type Io } from "../io.js";
-import { loadFiles, type LoadFlags } from "../load.js";
-import { renderDiagnostic } from "../render.js";
+import { loadFiles, refuseUnloaded, type LoadFlags } from "../load.js";
 import { replayCapture, replayRecords } from "../capture.js";
 
 export interface ReplayArgs extends LoadFlags {
@@ -112,14 +110,10 @@ export async function runReplay(args: ReplayArgs, io: Io): Promise<number> {
   const matching = args.ruleMatching ?? config.ruleMatching ?? "first";
   if (matching !== "first" && matching !== "all") throw new UsageError(`--rule-matching is first or all, not '${matching}'`);
 
-  const { files, result, texts } = loadFiles(args.rules, { ...args, appendOutput: config.appendOutput }, io);
-  const loadProblems = [...files.flatMap((f) => (f.problem ? [f.problem] : [])), ...result.files.flatMap((r) => r.diagnostics.filter((d) => d.severity === "error"))];
-  if (loadProblems.length > 0 || !result.compiled) {
-    const fileTexts = new FileTexts(texts);
-    for (const d of loadProblems) io.stderr(renderDiagnostic(d, d.file ?? "", fileTexts.index(d.file ?? ""), { color: false }));
-    io.stderr("falcokit replay: the rules do not load; fix the errors above (falcokit validate shows every problem)\n");
-    return files.some((f) => f.unreadable) ? EXIT.usage : EXIT.problems;
-  }
+  const loaded = loadFiles(args.rules, { ...args, appendOutput: config.appendOutput }, io);
+  const refused = refuseUnloaded(loaded, io, "replay", "the rules");
+  if (refused !== undefined) return refused;
+  const result = loaded.result;
 
   const selection = selectionOf(args, config.rules);
   const rulesets = new Map<string, Ruleset<unknown>>();

@@ -1,8 +1,6 @@
 import { describeRuleset } from "@falcokit/engine";
-import { FileTexts } from "../falco-json.js";
 import { EXIT, type Io } from "../io.js";
-import { loadFiles, type LoadFlags } from "../load.js";
-import { renderDiagnostic } from "../render.js";
+import { loadFiles, refuseUnloaded, type LoadFlags } from "../load.js";
 
 export interface RulesArgs extends LoadFlags {
   files: string[];
@@ -11,15 +9,11 @@ export interface RulesArgs extends LoadFlags {
 
 /** `falcokit rules`: the effective ruleset after every override, like `falco -L`. */
 export async function runRules(args: RulesArgs, io: Io): Promise<number> {
-  const { files, result, texts } = loadFiles(args.files, args, io);
-  const problems = [...files.flatMap((f) => (f.problem ? [f.problem] : [])), ...result.files.flatMap((r) => r.diagnostics.filter((d) => d.severity === "error"))];
-  if (problems.length > 0 || !result.compiled) {
-    const fileTexts = new FileTexts(texts);
-    for (const d of problems) io.stderr(renderDiagnostic(d, d.file ?? "", fileTexts.index(d.file ?? ""), { color: false }));
-    io.stderr("falcokit rules: the files do not load; fix the errors above (falcokit validate shows every problem)\n");
-    return files.some((f) => f.unreadable) ? EXIT.usage : EXIT.problems;
-  }
-  const ruleset = describeRuleset(result.collector, result.compiled, result.catalogs);
+  const loaded = loadFiles(args.files, args, io);
+  const refused = refuseUnloaded(loaded, io, "rules", "the files");
+  if (refused !== undefined) return refused;
+  const result = loaded.result;
+  const ruleset = describeRuleset(result.collector, result.compiled!, result.catalogs);
   if (args.format === "json") {
     io.stdout(JSON.stringify(ruleset, null, 2) + "\n");
     return EXIT.ok;
