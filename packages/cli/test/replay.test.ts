@@ -98,6 +98,20 @@ describe("falcokit replay on broken captures", () => {
   });
 });
 
+describe("falcokit replay on k8s audit events", () => {
+  it("reads pretty-printed events and lists as well as one event per line", async () => {
+    const line = readFileSync(`${CAPTURES}falco/k8s_audit/create_nginx_pod_privileged.json`, "utf8").split("\n")[0]!;
+    const pretty = join(tmp, "pretty.json");
+    writeFileSync(pretty, JSON.stringify([JSON.parse(line), JSON.parse(line)], null, 2));
+    const rules = ["--rules", `${RULES}plugins/k8saudit/k8s_audit_rules.yaml`];
+    const one = alerts((await run(["replay", "--format", "json", ...rules, `${CAPTURES}falco/k8s_audit/create_nginx_pod_privileged.json`], { cwd: REPO })).stdout);
+    const two = await run(["replay", "--format", "json", ...rules, pretty], { cwd: REPO });
+    expect(two.code).toBe(0);
+    expect(alerts(two.stdout).map((a) => a.rule)).toEqual([...one, ...one].map((a) => a.rule));
+    expect(one.length).toBe(1);
+  });
+});
+
 describe("falcokit replay rule selection", () => {
   const acme = ["--rules", "rules/acme_rules.yaml", "--rules", "rules/acme_rules.local.yaml"];
   const fixture = "fixtures/acme/cluster-activity.events.yaml";

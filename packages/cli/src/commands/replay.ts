@@ -175,7 +175,13 @@ export async function runReplay(args: ReplayArgs, io: Io): Promise<number> {
       continue;
     }
     if (kind === "audit") {
-      const parsed = parseAuditEvents(text());
+      // One event (or EventList) per line, as the k8saudit plugin reads files; a pretty-printed
+      // event or list (what kubectl and editors write) is read whole, as the plugin's webhook does.
+      let parsed = parseAuditEvents(text());
+      if (parsed.errors.length > 0) {
+        const whole = parseAuditEvents(text(), { mode: "webhook" });
+        if (whole.errors.length === 0 && whole.events.length > 0) parsed = whole;
+      }
       for (const e of parsed.errors) problems.push({ file: input.display, line: e.line, column: e.column, message: e.message });
       const rs = rulesetFor("k8s_audit", (c) => new AuditEventSource(c));
       if (!rs) {
