@@ -1,0 +1,171 @@
+/**
+ * Linting: the engine's load of the files (every Falco load error and warning, as `validate`
+ * reports them) plus the registry's lint rules, filtered by the configuration and by inline
+ * suppressions, with their fixes.
+ */
+import type { Diagnostic, Severity, TextEdit } from "@falcokit/diagnostics";
+import { loadRules, type LoadOptions, type LoadResult } from "@falcokit/engine";
+import type { RulesFile } from "@falcokit/rules-model";
+import { RULES } from "./registry.js";
+import type { AnyLintRule, Report } from "./types.js";
+
+export type RuleSetting = Exclude<Severity, "hint"> | "off";
+
+/** The configuration (`.falcokit.yaml` once read by the CLI). */
+export interface LintConfig {
+  /** `recommended` (the default) or `strict` (every rule). */
+  extends?: "recommended" | "strict";
+  /** Per rule: a severity or `off`, or `[setting, options]`. Load codes (`LOAD_UNUSED_MACRO`) too. */
+  rules?: Record<string, RuleSetting | [RuleSetting, Record<string, unknown>]>;
+  /**
+   * Files whose macros and lists are a library for other files: unused-macro and unused-list
+   * warnings about their items are dropped (upstream's helper macros make `falco -V` warn).
+   */
+  isLibrary?: (file: string) => boolean;
+}
+
+export interface LintOptions {
+  config?: LintConfig;
+  /** Loading options passed to the engine (engine version, catalogs, plugins). */
+  load?: LoadOptions;
+  /** The rules to run (default: the registry). */
+  rules?: readonly AnyLintRule[];
+}
+
+export interface LintResult {
+  /** Every finding: Falco load problems (`load/...`), schema findings and lint rules (`lint/<id>`). */
+  diagnostics: Diagnostic[];
+  load: LoadResult;
+  /** Findings dropped by an inline suppression. */
+  suppressed: number;
+}
+
+const fill = (template: string, data: Record<string, string | number> = {}) => template.replace(/\{(\w+)\}/g, (m, k: string) => (k in data ? String(data[k]) : m));
+
+/** The short id a suppression or a configuration names a finding by. */
+export function findingId(code: string): string {
+  const slash = code.indexOf("/");
+  return slash < 0 ? code : code.slice(slash + 1);
+}
+
+/** Runs the engine and the lint rules over files loaded in order. */
+export function lint(sources: readonly { name: string; text: string }[], options: LintOptions = {}): LintResult {
+  const config = options.config ?? {};
+  const load = loadRules(sources, options.load ?? {});
+  const diagnostics: Diagnostic[] = [];
+  for (const f of load.files) for (const d of [...f.diagnostics, ...f.schema]) diagnostics.push({ ...d, file: d.file ?? f.name });
+
+  const files = sources.flatMap((s) => {
+    const model = load.parsed.get(s.name);
+    return model ? [{ name: s.name, text: s.text, model }] : [];
+  });
+  const strict = config.extends === "strict";
+  for (const rule of options.rules ?? RULES) {
+    const setting = config.rules?.[rule.meta.id];
+    const level = Array.isArray(setting) ? setting[0] : setting;
+    if (level === "off") continue;
+    if (level === undefined && !strict && !rule.meta.recommended) continue;
+    const severity = level ?? rule.meta.severity;
+    const ruleOptions = { ...rule.defaultOptions, ...(Array.isArray(setting) ? setting[1] : {}) };
+    rule.check({
+      options: ruleOptions,
+      files,
+      load,
+      report: (r: Report) => {
+        const template = rule.messages[r.messageId];
+        if (template === undefined) throw new Error(`lint rule ${rule.meta.id} has no message '${r.messageId}'`);
+        const d: Diagnostic = { code: `lint/${rule.meta.id}`, severity, message: fill(template, r.data), range: r.range, file: r.file };
+        if (r.fix) d.fix = r.fix;
+        if (r.related) d.related = r.related.map((x) => ({ message: x.message, range: x.range, file: x.file }));
+        diagnostics.push(d);
+      },
+    });
+  }
+
+  // Severity overrides and `off` for Falco's own codes, library files, then inline suppressions.
+  const kept: Diagnostic[] = [];
+  let suppressed = 0;
+  const suppressions = new Map(files.map((f) => [f.name, suppressionsOf(f.text)]));
+  for (const d of diagnostics) {
+    const id = findingId(d.code);
+    if (!d.code.startsWith("lint/")) {
+      const setting = config.rules?.[id];
+      const level = Array.isArray(setting) ? setting[0] : setting;
+      if (level === "off") continue;
+      if (level !== undefined && d.severity !== "error") d.severity = level;
+      if ((id === "LOAD_UNUSED_MACRO" || id === "LOAD_UNUSED_LIST") && d.file !== undefined && config.isLibrary?.(d.file)) continue;
+    }
+    const s = d.file !== undefined ? suppressions.get(d.file) : undefined;
+    if (s && s.covers(id, d.range.start)) {
+      suppressed++;
+      continue;
+    }
+    kept.push(d);
+  }
+  return { diagnostics: kept, load, suppressed };
+}
+
+const DIRECTIVE = /#\s*falcokit-disable(-next-line|-file)?\s+([A-Za-z0-9_/,\s-]+?)(?:\s+--\s+.*)?$/;
+
+/**
+ * Inline suppressions of a file: `# falcokit-disable-next-line ID[, ID] -- reason` silences the
+ * next line that is not blank or a comment; `# falcokit-disable-file ID` the whole file.
+ */
+export function suppressionsOf(text: string): { covers(id: string, offset: number): boolean } {
+  const whole = new Set<string>();
+  const byLine = new Map<number, Set<string>>();
+  const lines = text.split("\n");
+  const starts: number[] = [];
+  let at = 0;
+  for (const l of lines) {
+    starts.push(at);
+    at += l.length + 1;
+  }
+  lines.forEach((line, i) => {
+    const m = DIRECTIVE.exec(line);
+    if (!m) return;
+    const ids = m[2]!.split(/[\s,]+/).filter(Boolean).map(findingId);
+    if (m[1] === "-file") {
+      for (const id of ids) whole.add(id);
+      return;
+    }
+    let j = i + 1;
+    while (j < lines.length && /^\s*(#.*)?$/.test(lines[j]!)) j++;
+    const set = byLine.get(j) ?? new Set<string>();
+    for (const id of ids) set.add(id);
+    byLine.set(j, set);
+  });
+  const lineOf = (offset: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  return {
+    covers: (id, offset) => whole.has(id) || whole.has("all") || (byLine.get(lineOf(offset))?.has(id) ?? false) || (byLine.get(lineOf(offset))?.has("all") ?? false),
+  };
+}
+
+/**
+ * Applies text edits to a text: sorted by position, an edit that overlaps one already taken is
+ * skipped (it is applied by a later pass, as ESLint does). Returns the new text and the count.
+ */
+export function applyEdits(text: string, edits: readonly TextEdit[]): { text: string; applied: number } {
+  const sorted = [...edits].sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+  let out = "";
+  let pos = 0;
+  let applied = 0;
+  for (const e of sorted) {
+    if (e.range.start < pos) continue;
+    out += text.slice(pos, e.range.start) + e.newText;
+    pos = e.range.end;
+    applied++;
+  }
+  return { text: out + text.slice(pos), applied };
+}
+
+export type { RulesFile };

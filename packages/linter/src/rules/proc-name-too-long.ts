@@ -1,0 +1,46 @@
+import { nodesOf } from "@falcokit/condition";
+import { conditionSites } from "../items.js";
+import type { LintRule } from "../types.js";
+
+/** The kernel keeps 15 bytes of a process name (TASK_COMM_LEN 16 with the NUL). */
+const COMM_MAX = 15;
+const NAME_FIELDS = new Set(["proc.name", "proc.pname", "proc.aname", "thread.name"]);
+const EQUALITY = new Set(["=", "==", "in"]);
+
+const utf8Length = (s: string) => new TextEncoder().encode(s).length;
+
+export const procNameTooLong: LintRule = {
+  meta: {
+    id: "proc-name-too-long",
+    category: "correctness",
+    description: "`proc.name` (and `proc.pname`, `proc.aname`) compared for equality with a name longer than the kernel's 15-byte limit: it can never match.",
+    severity: "error",
+    fixable: false,
+    recommended: true,
+  },
+  messages: {
+    tooLong: "'{value}' is {length} bytes long: {field} holds at most 15 (the kernel truncates it to '{truncated}'), so this never matches",
+  },
+  defaultOptions: {},
+  check(ctx) {
+    const lists = ctx.load.collector.lists;
+    for (const site of conditionSites(ctx)) {
+      for (const n of nodesOf(site.ast)) {
+        if (n.type !== "binary_check" || n.left.type !== "field" || !NAME_FIELDS.has(n.left.name) || !EQUALITY.has(n.op)) continue;
+        const values = n.right.type === "value" ? [{ value: n.right.value, range: n.right.range }] : n.right.type === "list" ? n.right.values.map((v, i) => ({ value: v, range: n.right.type === "list" ? n.right.valueRanges[i]! : n.range })) : [];
+        for (const v of values) {
+          // A list name stands for its items: those are checked where the list defines them.
+          if (lists.get(v.value)) continue;
+          const length = utf8Length(v.value);
+          if (length <= COMM_MAX) continue;
+          ctx.report({
+            messageId: "tooLong",
+            data: { value: v.value, length, field: n.left.name, truncated: new TextDecoder().decode(new TextEncoder().encode(v.value).subarray(0, COMM_MAX)) },
+            file: site.file,
+            range: site.rangeOf(v.range),
+          });
+        }
+      }
+    }
+  },
+};

@@ -1,0 +1,27 @@
+import { expect, it } from "vitest";
+import { testRule } from "../../src/testing.js";
+import { procNameTooLong } from "../../src/rules/proc-name-too-long.js";
+
+it("proc-name-too-long", () => {
+  expect(
+    testRule(procNameTooLong, {
+      valid: [
+        { name: "15 characters", files: "- rule: r\n  desc: d\n  condition: evt.type = execve and proc.name = systemd-tmpfile\n  output: o\n  priority: INFO\n" },
+        { name: "a list name stands for its items", files: "- list: long_names\n  items: [a]\n- rule: r\n  desc: d\n  condition: evt.type = execve and proc.name in (long_names)\n  output: o\n  priority: INFO\n" },
+        { name: "startswith may match a prefix", files: "- rule: r\n  desc: d\n  condition: evt.type = execve and proc.name startswith systemd-tmpfiles\n  output: o\n  priority: INFO\n" },
+      ],
+      invalid: [
+        {
+          name: "equality",
+          files: "- rule: r\n  desc: d\n  condition: evt.type = execve and proc.name = systemd-tmpfiles\n  output: o\n  priority: INFO\n",
+          errors: [{ messageId: "tooLong", line: 3, column: 48, endLine: 3, endColumn: 64 }],
+        },
+        {
+          name: "in a list value, and proc.pname",
+          files: "- macro: m\n  condition: proc.pname in (sh, argocd-application-controller)\n",
+          errors: [{ messageId: "tooLong", line: 2, column: 33, endLine: 2, endColumn: 62 }],
+        },
+      ],
+    }),
+  ).toEqual([]);
+});
