@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, createReadStream, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
 
 /**
  * Everything the CLI touches outside itself. The real one uses the process; tests pass one
@@ -19,6 +19,39 @@ export interface Io {
   readStream?(path: string): AsyncIterable<Uint8Array>;
   /** Whether stderr is a terminal (progress display). */
   progress?: boolean;
+  /** Writes several files all or nothing (each through a temporary file and a rename). */
+  writeFiles?(files: readonly { path: string; text: string }[]): void;
+}
+
+/**
+ * Writes files atomically as a group: every new text goes to a temporary file beside its
+ * target first; only when all are written are they renamed over the targets. A failure before
+ * the renames leaves every target as it was; a failure during them puts back the originals.
+ */
+export function writeFilesAtomically(files: readonly { path: string; text: string }[], fs = { writeFileSync, renameSync, rmSync, readFileSync }): void {
+  const temps: string[] = [];
+  try {
+    for (const [i, f] of files.entries()) {
+      const tmp = `${f.path}.falcokit-${process.pid}-${i}.tmp`;
+      fs.writeFileSync(tmp, f.text);
+      temps.push(tmp);
+    }
+  } catch (e) {
+    for (const t of temps) fs.rmSync(t, { force: true });
+    throw e;
+  }
+  const originals = files.map((f) => fs.readFileSync(f.path));
+  let renamed = 0;
+  try {
+    for (const [i, f] of files.entries()) {
+      fs.renameSync(temps[i]!, f.path);
+      renamed++;
+    }
+  } catch (e) {
+    for (let i = 0; i < renamed; i++) fs.writeFileSync(files[i]!.path, originals[i]!);
+    for (let i = renamed; i < temps.length; i++) fs.rmSync(temps[i]!, { force: true });
+    throw e;
+  }
 }
 
 export function processIo(): Io {
@@ -44,6 +77,7 @@ export function processIo(): Io {
     },
     readStream: (p) => createReadStream(p, { highWaterMark: 1 << 20 }),
     progress: Boolean(process.stderr.isTTY),
+    writeFiles: (files) => writeFilesAtomically(files),
   };
 }
 

@@ -5,6 +5,7 @@ import { runValidate } from "./commands/validate.js";
 import { runRules } from "./commands/rules.js";
 import { runDiff } from "./commands/diff.js";
 import { runReplay } from "./commands/replay.js";
+import { runLint, type LintFormat } from "./commands/lint.js";
 import type { LoadFlags } from "./load.js";
 import { VERSION } from "./version.js";
 
@@ -18,6 +19,9 @@ Usage:
   falcokit rules FILES... [--format text|json]    the effective ruleset after all overrides (like falco -L)
   falcokit diff BASE... -- HEAD... [--format text|json]
                                                   classified changes between two rulesets (major/minor/patch)
+  falcokit lint FILES... [--format stylish|json|sarif|github|junit] [--fix] [--fix-dry-run]
+                  [--max-warnings N] [--config .falcokit.yaml]
+                                                  Falco's load problems plus falcokit's lint rules
   falcokit replay --rules FILE... INPUT... [--format text|json]
                                                   the alerts Falco raises on .scap captures, k8s audit
                                                   events (JSON) and field-level event fixtures (YAML)
@@ -75,6 +79,25 @@ function loadFlags(values: Record<string, unknown>): LoadFlags {
 }
 
 const commands: Record<string, Command> = {
+  lint: {
+    options: { format: { type: "string" }, fix: { type: "boolean" }, "fix-dry-run": { type: "boolean" }, "max-warnings": { type: "string" }, config: { type: "string" } },
+    run: (pos, values, io) => {
+      if (pos.length === 0) throw new UsageError("lint needs at least one rules file");
+      const max = values["max-warnings"];
+      if (max !== undefined && !/^\d+$/.test(String(max))) throw new UsageError(`--max-warnings wants a number, not '${String(max)}'`);
+      return runLint(
+        {
+          files: pos.filter((p) => p !== "--"),
+          format: format(values.format, ["stylish", "json", "sarif", "github", "junit"]) as LintFormat,
+          fix: Boolean(values.fix),
+          fixDryRun: Boolean(values["fix-dry-run"]),
+          ...(max !== undefined ? { maxWarnings: Number(max) } : {}),
+          ...(typeof values.config === "string" ? { config: values.config } : {}),
+        },
+        io,
+      );
+    },
+  },
   replay: {
     options: {
       rules: { type: "string", multiple: true },

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { main } from "../src/main.js";
-import type { Io } from "../src/io.js";
+import { writeFilesAtomically, type Io } from "../src/io.js";
 
 export const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 export const SHARED = fileURLToPath(new URL("../../../../shared/", import.meta.url));
@@ -25,6 +25,7 @@ export async function run(argv: string[], options: { cwd: string; stdin?: string
     readStdin: async () => options.stdin ?? "",
     cwd: options.cwd,
     color: false,
+    writeFiles: (files) => writeFilesAtomically(files),
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };

@@ -84,6 +84,7 @@ export function lint(sources: readonly { name: string; text: string }[], options
 
   // Severity overrides and `off` for Falco's own codes, library files, then inline suppressions.
   const kept: Diagnostic[] = [];
+  const seen = new Set<string>();
   let suppressed = 0;
   const suppressions = new Map(files.map((f) => [f.name, suppressionsOf(f.text)]));
   for (const d of diagnostics) {
@@ -95,6 +96,10 @@ export function lint(sources: readonly { name: string; text: string }[], options
       if (level !== undefined && d.severity !== "error") d.severity = level;
       if ((id === "LOAD_UNUSED_MACRO" || id === "LOAD_UNUSED_LIST") && d.file !== undefined && config.isLibrary?.(d.file)) continue;
     }
+    // Falco compiles again after each file and repeats its warnings; one is enough here.
+    const key = `${d.code}\u0000${d.file}\u0000${d.range.start}\u0000${d.range.end}\u0000${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     const s = d.file !== undefined ? suppressions.get(d.file) : undefined;
     if (s && s.covers(id, d.range.start)) {
       suppressed++;
@@ -109,7 +114,8 @@ const DIRECTIVE = /#\s*falcokit-disable(-next-line|-file)?\s+([A-Za-z0-9_/,\s-]+
 
 /**
  * Inline suppressions of a file: `# falcokit-disable-next-line ID[, ID] -- reason` silences the
- * next line that is not blank or a comment; `# falcokit-disable-file ID` the whole file.
+ * next line that is not blank or a comment (the whole item when that line starts one, `- rule:`);
+ * `# falcokit-disable-file ID` the whole file.
  */
 export function suppressionsOf(text: string): { covers(id: string, offset: number): boolean } {
   const whole = new Set<string>();
@@ -131,9 +137,20 @@ export function suppressionsOf(text: string): { covers(id: string, offset: numbe
     }
     let j = i + 1;
     while (j < lines.length && /^\s*(#.*)?$/.test(lines[j]!)) j++;
-    const set = byLine.get(j) ?? new Set<string>();
-    for (const id of ids) set.add(id);
-    byLine.set(j, set);
+    // Before an item (`- rule: ...`), the directive covers the whole item.
+    let last = j;
+    const item = /^(\s*)-\s/.exec(lines[j] ?? "");
+    if (item) {
+      const indent = item[1]!.length;
+      last = j + 1;
+      while (last < lines.length && !new RegExp(`^\\s{0,${indent}}-\\s|^\\S`).test(lines[last]!)) last++;
+      last--;
+    }
+    for (let k = j; k <= last; k++) {
+      const set = byLine.get(k) ?? new Set<string>();
+      for (const id of ids) set.add(id);
+      byLine.set(k, set);
+    }
   });
   const lineOf = (offset: number) => {
     let lo = 0;

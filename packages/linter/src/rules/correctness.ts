@@ -1,6 +1,9 @@
 /** The correctness rules (conditions that cannot do what they say). */
 import type { AnyLintRule } from "../types.js";
+import { compsInScalar } from "./comps-in-scalar.js";
+import { contradictoryEventTypes } from "./contradictory-event-types.js";
 import { duplicateListItems } from "./duplicate-list-items.js";
+import { exceptionArity } from "./exception-arity.js";
 import { procNameTooLong } from "./proc-name-too-long.js";
 
-export const CORRECTNESS: readonly AnyLintRule[] = [procNameTooLong, duplicateListItems];
+export const CORRECTNESS: readonly AnyLintRule[] = [procNameTooLong, duplicateListItems, contradictoryEventTypes, exceptionArity, compsInScalar];

@@ -1,4 +1,7 @@
 /** The deprecation rules (syntax and fields Falco still reads but is moving away from). */
 import type { AnyLintRule } from "../types.js";
+import { appendTrue } from "./append-true.js";
+import { deprecatedField } from "./deprecated-field.js";
+import { evtDirCheck } from "./evt-dir-check.js";
 
-export const DEPRECATION: readonly AnyLintRule[] = [];
+export const DEPRECATION: readonly AnyLintRule[] = [appendTrue, evtDirCheck, deprecatedField];
