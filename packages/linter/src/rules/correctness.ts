@@ -4,6 +4,9 @@ import { compsInScalar } from "./comps-in-scalar.js";
 import { contradictoryEventTypes } from "./contradictory-event-types.js";
 import { duplicateListItems } from "./duplicate-list-items.js";
 import { exceptionArity } from "./exception-arity.js";
+import { macroRedefined } from "./macro-redefined.js";
+import { overrideNoChange } from "./override-no-change.js";
 import { procNameTooLong } from "./proc-name-too-long.js";
+import { shadowedRule } from "./shadowed-rule.js";
 
-export const CORRECTNESS: readonly AnyLintRule[] = [procNameTooLong, duplicateListItems, contradictoryEventTypes, exceptionArity, compsInScalar];
+export const CORRECTNESS: readonly AnyLintRule[] = [procNameTooLong, duplicateListItems, contradictoryEventTypes, exceptionArity, compsInScalar, shadowedRule, macroRedefined, overrideNoChange];
