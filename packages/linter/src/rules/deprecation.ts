@@ -2,6 +2,7 @@
 import type { AnyLintRule } from "../types.js";
 import { appendTrue } from "./append-true.js";
 import { deprecatedField } from "./deprecated-field.js";
+import { engineVersionSemver } from "./engine-version-semver.js";
 import { evtDirCheck } from "./evt-dir-check.js";
 
-export const DEPRECATION: readonly AnyLintRule[] = [appendTrue, evtDirCheck, deprecatedField];
+export const DEPRECATION: readonly AnyLintRule[] = [appendTrue, evtDirCheck, deprecatedField, engineVersionSemver];
