@@ -4,7 +4,7 @@
  */
 import { nodesOf, parseCondition, type Expr, type Node } from "@falcokit/condition";
 import type { OffsetRange } from "@falcokit/diagnostics";
-import type { ListItem, MacroItem, RuleItem, ScalarValue } from "@falcokit/rules-model";
+import type { ListItem, MacroItem, RuleItem, ScalarValue, SequenceValue } from "@falcokit/rules-model";
 import type { RuleContext } from "./types.js";
 
 export interface ConditionSite {
@@ -74,4 +74,37 @@ export function listItems(ctx: RuleContext<unknown>): { file: string; item: List
 /** Every rule item of the files, with its file. */
 export function ruleItems(ctx: RuleContext<unknown>): { file: string; item: RuleItem }[] {
   return ctx.files.flatMap((f) => f.model.items.filter((i): i is RuleItem => i.kind === "rule").map((item) => ({ file: f.name, item })));
+}
+
+/** A repeated entry of a sequence, the first one like it, and the edit that removes the repeat. */
+export interface RepeatedEntry {
+  entry: ScalarValue;
+  first: ScalarValue;
+  /** In a flow sequence from the end of the previous entry; in a block sequence the whole line. */
+  removal: OffsetRange;
+}
+
+/** The entries of a sequence of scalars equal (by `key`) to an earlier one. */
+export function repeatedEntries(seq: SequenceValue<ScalarValue>, text: string, key: (e: ScalarValue) => string): RepeatedEntry[] {
+  const out: RepeatedEntry[] = [];
+  const seen = new Map<string, ScalarValue>();
+  seq.items.forEach((entry, i) => {
+    const first = seen.get(key(entry));
+    if (!first) {
+      seen.set(key(entry), entry);
+      return;
+    }
+    let start: number;
+    let end: number;
+    if (seq.flow) {
+      start = seq.items[i - 1]!.range.end;
+      end = entry.range.end;
+    } else {
+      start = text.lastIndexOf("\n", entry.range.start) + 1;
+      const nl = text.indexOf("\n", entry.range.end);
+      end = nl < 0 ? text.length : nl + 1;
+    }
+    out.push({ entry, first, removal: { start, end } });
+  });
+  return out;
 }
