@@ -77,17 +77,17 @@ export function ruleItems(ctx: RuleContext<unknown>): { file: string; item: Rule
 }
 
 /** A repeated entry of a sequence, the first one like it, and the edit that removes the repeat. */
-export interface RepeatedEntry {
-  entry: ScalarValue;
-  first: ScalarValue;
+export interface RepeatedEntry<T extends { range: OffsetRange } = ScalarValue> {
+  entry: T;
+  first: T;
   /** In a flow sequence from the end of the previous entry; in a block sequence the whole line. */
   removal: OffsetRange;
 }
 
 /** The entries of a sequence of scalars equal (by `key`) to an earlier one. */
-export function repeatedEntries(seq: SequenceValue<ScalarValue>, text: string, key: (e: ScalarValue) => string): RepeatedEntry[] {
-  const out: RepeatedEntry[] = [];
-  const seen = new Map<string, ScalarValue>();
+export function repeatedEntries<T extends { range: OffsetRange } = ScalarValue>(seq: SequenceValue<T>, text: string, key: (e: T) => string): RepeatedEntry<T>[] {
+  const out: RepeatedEntry<T>[] = [];
+  const seen = new Map<string, T>();
   seq.items.forEach((entry, i) => {
     const first = seen.get(key(entry));
     if (!first) {
