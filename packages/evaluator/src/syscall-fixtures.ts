@@ -35,6 +35,7 @@ import {
   concatenatePaths,
   eventCodes,
   parseDirfd,
+  nulJoin,
   type EventInfo,
   type EventRecord,
   type FdRecord,
@@ -494,17 +495,6 @@ function intValue(type: ParamType, v: bigint): ParamValue | string {
 }
 
 const strValue = (s: string): ParamValue => ({ kind: "string", value: s, bytes: enc.encode(s) });
-
-function nulJoin(parts: readonly string[]): Uint8Array {
-  const chunks = parts.map((p) => enc.encode(p));
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length + 1, 0));
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length + 1;
-  }
-  return out;
-}
 
 const bytesValue = (b: Uint8Array): ParamValue => (b.length === 0 ? { kind: "empty" } : { kind: "bytes", value: b });
 

@@ -41,7 +41,8 @@ function isParamValue(v: unknown): v is ParamValue {
   return typeof v === "object" && v !== null && !(v instanceof Uint8Array) && !Array.isArray(v) && typeof (v as { kind?: unknown }).kind === "string" && PARAM_KINDS.has((v as { kind: string }).kind);
 }
 
-function nulJoin(parts: readonly string[]): Uint8Array {
+/** Strings as one buffer of NUL-terminated strings (argv, env, cgroups as the driver sends them). */
+export function nulJoin(parts: readonly string[]): Uint8Array {
   const chunks = parts.map((p) => enc.encode(p));
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length + 1, 0));
   let o = 0;

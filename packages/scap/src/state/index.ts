@@ -13,6 +13,6 @@ export { concatenatePaths } from "./paths.js";
 export { ipv4ToString, ipv6ToString, isIpv4MappedIpv6 } from "./inet.js";
 export * as eventParams from "./params.js";
 export { FdType, L4Proto, FdFlag, CL as ThreadFlag, O as OpenFlag, E as EventCode, EF as EventFlagBits, EC as EventCategoryBits, AT_FDCWD } from "./constants.js";
-export { buildEvent, toParamValue } from "./build-event.js";
+export { buildEvent, nulJoin, toParamValue } from "./build-event.js";
 export type { EventSpec, ParamInput } from "./build-event.js";
 export type { ProcessEntry, FdEntry, UserList, InterfaceList, MachineInfo } from "./metadata.js";
