@@ -3,7 +3,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { writeFilesAtomically } from "../src/io.js";
+import { createRequire } from "node:module";
+import Ajv04 from "ajv-draft-04";
+import addFormats from "ajv-formats";
 import { REPO, SHARED, run } from "./harness.js";
+
+// The SARIF 2.1.0 schema (the final "rtm.5" revision that GitHub code scanning validates against), as Microsoft's jest-sarif package ships it.
+const sarifSchema = JSON.parse(readFileSync(createRequire(import.meta.url).resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8")) as object;
+function validateSarif(doc: unknown): string[] {
+  // The schema's `language` pattern has a stray `]`, legal only without the `u` flag.
+  const ajv = new Ajv04({ allErrors: true, strict: false, unicodeRegExp: false });
+  addFormats(ajv);
+  const validate = ajv.compile(sarifSchema);
+  return validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
 
 const tmp = mkdtempSync(join(tmpdir(), "falcokit-lint-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -112,5 +125,33 @@ describe("falcokit lint", () => {
     const junit = (await run(["lint", "--format", "junit", file], { cwd: REPO })).stdout;
     expect(junit.match(/<failure /g)?.length).toBe(json.length);
     expect(junit).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites /);
+  });
+
+  it("writes SARIF that validates against the SARIF 2.1.0 schema, with rules, fixes, related locations and URIs", async () => {
+    const spaced = join(tmp, "tuning with space#1.yaml");
+    writeFileSync(spaced, readFileSync(join(REPO, "docs/examples/lint/tuning.yaml"), "utf8"));
+    writeFileSync(join(tmp, "strict.yaml"), "extends: strict\n");
+    const files = [...upstreamFiles, `${SHARED}corpus/rules/plugins/k8saudit/k8s_audit_rules.yaml`, spaced];
+    const out = await run(["lint", "--config", join(tmp, "strict.yaml"), "--format", "sarif", ...files], { cwd: REPO });
+    const doc = JSON.parse(out.stdout) as {
+      runs: {
+        tool: { driver: { rules: { id: string; defaultConfiguration?: { level: string } }[] } };
+        results: { ruleId: string; fixes?: unknown[]; relatedLocations?: unknown[]; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[] }[];
+      }[];
+    };
+    expect(validateSarif(doc)).toEqual([]);
+    const results = doc.runs[0]!.results;
+    expect(results.length).toBeGreaterThan(20);
+    expect(results.some((r) => r.fixes?.length)).toBe(true);
+    expect(results.some((r) => r.relatedLocations?.length)).toBe(true);
+    expect(doc.runs[0]!.tool.driver.rules.filter((r) => r.id.startsWith("lint/")).every((r) => r.defaultConfiguration)).toBe(true);
+    const uris = new Set(results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri));
+    expect([...uris].some((u) => u.endsWith("/tuning%20with%20space%231.yaml") && u.startsWith("file:///"))).toBe(true);
+    // Relative paths stay relative to the checkout, as code scanning wants them.
+    const rel = JSON.parse((await run(["lint", "--format", "sarif", "docs/examples/lint/tuning.yaml"], { cwd: REPO })).stdout) as typeof doc;
+    expect(validateSarif(rel)).toEqual([]);
+    expect(rel.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation).toEqual({ uri: "docs/examples/lint/tuning.yaml", uriBaseId: "%SRCROOT%" });
+    // The validator does reject a broken document.
+    expect(validateSarif({ ...doc, version: "2.0.0" })).not.toEqual([]);
   });
 });

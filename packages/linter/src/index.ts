@@ -1,5 +1,5 @@
-export { lint, applyEdits, suppressionsOf, findingId } from "./lint.js";
-export type { LintConfig, LintOptions, LintResult, RuleSetting } from "./lint.js";
+export { lint, applyEdits, applyFixes, fixAll, suppressionsOf, findingId } from "./lint.js";
+export type { FixAllResult, LintConfig, LintOptions, LintResult, RuleSetting } from "./lint.js";
 export { RULES } from "./registry.js";
 export { conditionSites, listItems, ruleItems } from "./items.js";
 export type { ConditionSite } from "./items.js";

@@ -3,7 +3,7 @@
  * reports them) plus the registry's lint rules, filtered by the configuration and by inline
  * suppressions, with their fixes.
  */
-import type { Diagnostic, Severity, TextEdit } from "@falcokit/diagnostics";
+import type { Diagnostic, Fix, Severity, TextEdit } from "@falcokit/diagnostics";
 import { loadRules, type LoadOptions, type LoadResult } from "@falcokit/engine";
 import type { RulesFile } from "@falcokit/rules-model";
 import { RULES } from "./registry.js";
@@ -183,6 +183,73 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): { text: st
     applied++;
   }
   return { text: out + text.slice(pos), applied };
+}
+
+/**
+ * Applies whole fixes to a text: a fix is taken with all its edits or not at all, in order of
+ * position; one that overlaps a fix already taken waits for the next pass. Returns the new
+ * text and the edits taken (sorted, in the coordinates of the text given).
+ */
+export function applyFixes(text: string, fixes: readonly Fix[]): { text: string; edits: TextEdit[] } {
+  const ordered = fixes
+    .map((f) => [...f.edits].sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end))
+    .filter((edits) => edits.length > 0)
+    .sort((a, b) => a[0]!.range.start - b[0]!.range.start);
+  const taken: TextEdit[] = [];
+  const overlaps = (e: TextEdit) =>
+    taken.some((t) => e.range.start < t.range.end && t.range.start < e.range.end) ||
+    // Two insertions at one point, or an insertion at the edge of a replacement, would make the order matter.
+    taken.some((t) => (e.range.start === e.range.end || t.range.start === t.range.end) && (e.range.start === t.range.start || e.range.start === t.range.end || e.range.end === t.range.start));
+  for (const edits of ordered) {
+    const inner = edits.some((e, i) => i > 0 && e.range.start < edits[i - 1]!.range.end);
+    if (inner || edits.some(overlaps)) continue;
+    taken.push(...edits);
+  }
+  taken.sort((a, b) => a.range.start - b.range.start);
+  let out = "";
+  let pos = 0;
+  for (const e of taken) {
+    out += text.slice(pos, e.range.start) + e.newText;
+    pos = e.range.end;
+  }
+  return { text: out + text.slice(pos), edits: taken };
+}
+
+export interface FixAllResult {
+  /** The lint result of the final texts. */
+  result: LintResult;
+  /** The final text of every source, changed or not. */
+  texts: Map<string, string>;
+  /** Per pass, per file, the edits applied (in the coordinates of that pass's input text). */
+  passes: Map<string, TextEdit[]>[];
+}
+
+/**
+ * Lints, applies every fix, and lints again, while fixes apply (at most `maxPasses` times).
+ * Fixes that overlap wait for a later pass, as in ESLint.
+ */
+export function fixAll(sources: readonly { name: string; text: string }[], options: LintOptions = {}, maxPasses = 10): FixAllResult {
+  const texts = new Map(sources.map((s) => [s.name, s.text]));
+  let result = lint(sources, options);
+  const passes: Map<string, TextEdit[]>[] = [];
+  for (let pass = 0; pass < maxPasses; pass++) {
+    const byFile = new Map<string, Fix[]>();
+    for (const d of result.diagnostics) if (d.fix && d.file !== undefined && texts.has(d.file)) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d.fix]);
+    const applied = new Map<string, TextEdit[]>();
+    for (const [file, fixes] of byFile) {
+      const r = applyFixes(texts.get(file)!, fixes);
+      if (r.edits.length === 0 || r.text === texts.get(file)) continue;
+      texts.set(file, r.text);
+      applied.set(file, r.edits);
+    }
+    if (applied.size === 0) break;
+    passes.push(applied);
+    result = lint(
+      sources.map((s) => ({ name: s.name, text: texts.get(s.name)! })),
+      options,
+    );
+  }
+  return { result, texts, passes };
 }
 
 export type { RulesFile };

@@ -5,7 +5,7 @@
  * clean. Framework-neutral: it returns the differences, the caller asserts there are none.
  */
 import { LineIndex } from "@falcokit/diagnostics";
-import { applyEdits, lint } from "./lint.js";
+import { applyFixes, lint } from "./lint.js";
 import type { AnyLintRule } from "./types.js";
 
 /** One file, or several loaded in order (`{name: text}`; the reports are about the last). */
@@ -68,15 +68,14 @@ export function testRule(rule: AnyLintRule, cases: { valid: ValidCase[]; invalid
       if (JSON.stringify(want) !== JSON.stringify(g)) failures.push(`invalid "${c.name}" report ${i + 1}: got ${JSON.stringify(g)}, expected ${JSON.stringify(want)}`);
     });
     if (c.output !== undefined) {
-      const edits = reports.filter((d) => d.file === last && d.fix).flatMap((d) => d.fix!.edits);
+      let fixes = reports.filter((d) => d.file === last && d.fix).map((d) => d.fix!);
       let text = sources[sources.length - 1]!.text;
-      // Overlapping edits wait for another pass, as --fix does.
-      for (let pass = 0; pass < 10 && edits.length > 0; pass++) {
-        const r = applyEdits(text, edits);
+      // Overlapping fixes wait for another pass, as --fix does.
+      for (let pass = 0; pass < 10 && fixes.length > 0; pass++) {
+        const r = applyFixes(text, fixes);
+        if (r.edits.length === 0) break;
         text = r.text;
-        if (r.applied === edits.length) break;
-        const again = run(typeof c.files === "string" ? text : { ...c.files, [last]: text }, c.options).reports.filter((d) => d.fix);
-        edits.splice(0, edits.length, ...again.flatMap((d) => d.fix!.edits));
+        fixes = run(typeof c.files === "string" ? text : { ...c.files, [last]: text }, c.options).reports.filter((d) => d.file === last && d.fix).map((d) => d.fix!);
       }
       if (text !== c.output) failures.push(`invalid "${c.name}": fixed text differs:\n${text}\n--- expected ---\n${c.output}`);
       const relint = run(typeof c.files === "string" ? text : { ...c.files, [last]: text }, c.options).reports;

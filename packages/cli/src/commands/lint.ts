@@ -1,5 +1,7 @@
 import { LineIndex, sortDiagnostics, type Diagnostic } from "@falcokit/diagnostics";
-import { applyEdits, lint, RULES, type LintConfig, type RuleSetting } from "@falcokit/linter";
+import { fixAll, lint, RULES, type LintConfig, type LintResult, type RuleSetting } from "@falcokit/linter";
+import { isAbsolute } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { expandFileArgs } from "../files.js";
 import { matchesGlob } from "../glob.js";
@@ -73,21 +75,18 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
     }
   }
   const lintConfig: LintConfig = { ...(config.extends ? { extends: config.extends } : {}), ...(config.rules ? { rules: config.rules } : {}), isLibrary: (file) => library.some((g) => matchesGlob(g, file)) };
-  let result = lint(sources, { config: lintConfig });
-
+  let result: LintResult;
+  let texts = new Map(sources.map((s) => [s.name, s.text]));
   if (args.fix || args.fixDryRun) {
     // Apply every fix of every file, relint, and repeat while fixes apply (overlapping ones wait).
-    const texts = new Map(sources.map((s) => [s.name, s.text]));
-    for (let pass = 0; pass < 10; pass++) {
-      const byFile = new Map<string, Diagnostic[]>();
-      for (const d of result.diagnostics) if (d.fix && d.file !== undefined) byFile.set(d.file, [...(byFile.get(d.file) ?? []), d]);
-      if (byFile.size === 0) break;
-      for (const [file, ds] of byFile) texts.set(file, applyEdits(texts.get(file)!, ds.flatMap((d) => d.fix!.edits)).text);
-      result = lint(
-        sources.map((s) => ({ name: s.name, text: texts.get(s.name)! })),
-        { config: lintConfig },
-      );
-    }
+    const fixed = fixAll(sources, { config: lintConfig });
+    result = fixed.result;
+    texts = fixed.texts;
+  } else {
+    result = lint(sources, { config: lintConfig });
+  }
+
+  if (args.fix || args.fixDryRun) {
     const changed = sources.filter((s) => texts.get(s.name) !== s.text);
     if (args.fixDryRun) {
       for (const s of changed) io.stdout(`would fix ${s.name}\n`);
@@ -97,11 +96,9 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
       io.writeFiles(changed.map((s) => ({ path: inputs.find((f) => f.display === s.name)!.path, text: texts.get(s.name)! })));
       for (const s of changed) io.stderr(`fixed ${s.name}\n`);
     }
-    for (const s of sources) s.text = texts.get(s.name)!;
   }
 
   const diagnostics = sortDiagnostics([...readProblems, ...result.diagnostics]);
-  const texts = new Map(sources.map((s) => [s.name, s.text]));
   io.stdout(formatDiagnostics(args.format, diagnostics, texts));
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.filter((d) => d.severity === "warning").length;
@@ -114,9 +111,14 @@ export async function runLint(args: LintArgs, io: Io): Promise<number> {
   return EXIT.ok;
 }
 
-function position(texts: Map<string, string>, d: Diagnostic) {
-  const text = texts.get(d.file ?? "") ?? "";
-  return new LineIndex(text).range(d.range);
+const lineIndexes = new WeakMap<Map<string, string>, Map<string, LineIndex>>();
+function position(texts: Map<string, string>, d: { file?: string; range: { start: number; end: number } }) {
+  let byFile = lineIndexes.get(texts);
+  if (!byFile) lineIndexes.set(texts, (byFile = new Map()));
+  const file = d.file ?? "";
+  let index = byFile.get(file);
+  if (!index) byFile.set(file, (index = new LineIndex(texts.get(file) ?? "")));
+  return index.range(d.range);
 }
 
 /** The findings in one of the output formats. */
@@ -161,10 +163,22 @@ export function formatDiagnostics(format: LintFormat, diagnostics: readonly Diag
   }
 }
 
-/** SARIF 2.1.0, as GitHub code scanning reads it. */
+/** A SARIF artifact location: a relative path against `%SRCROOT%`, or a `file:` URI. */
+function sarifArtifact(file: string): { uri: string; uriBaseId?: string } {
+  const slashed = file.replace(/\\/g, "/");
+  if (isAbsolute(file)) return { uri: pathToFileURL(file).href };
+  return { uri: encodeURI(slashed.replace(/^\.\//, "")).replace(/[?#]/g, encodeURIComponent), uriBaseId: "%SRCROOT%" };
+}
+
+/** SARIF 2.1.0, as GitHub code scanning reads it. Columns count UTF-16 code units, as JavaScript strings do. */
 function sarif(diagnostics: readonly Diagnostic[], texts: Map<string, string>) {
   const ruleIds = [...new Set(diagnostics.map((d) => d.code))].sort();
   const meta = new Map(RULES.map((r) => [`lint/${r.meta.id}`, r.meta]));
+  const level = (s: string) => (s === "error" ? "error" : s === "warning" ? "warning" : "note");
+  const region = (file: string, range: { start: number; end: number }) => {
+    const r = position(texts, { file, range });
+    return { startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1, charOffset: range.start, charLength: range.end - range.start };
+  };
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -175,28 +189,59 @@ function sarif(diagnostics: readonly Diagnostic[], texts: Map<string, string>) {
             name: "falcokit",
             version: VERSION,
             informationUri: "https://github.com/falcokit/falcokit",
-            rules: ruleIds.map((id) => ({
-              id,
-              shortDescription: { text: meta.get(id)?.description ?? `Falco load result ${id.replace(/^load\//, "")}` },
-              ...(meta.get(id) ? { helpUri: `https://github.com/falcokit/falcokit/blob/main/docs/rules/${id.slice(5)}.md` } : {}),
-            })),
+            rules: ruleIds.map((id) => {
+              const m = meta.get(id);
+              return {
+                id,
+                shortDescription: { text: m?.description ?? `Falco load result ${id.replace(/^load\//, "")}` },
+                ...(m
+                  ? {
+                      helpUri: `https://github.com/falcokit/falcokit/blob/main/docs/rules/${m.id}.md`,
+                      defaultConfiguration: { level: level(m.severity) },
+                      properties: { category: m.category, fixable: m.fixable },
+                    }
+                  : {}),
+              };
+            }),
           },
         },
+        columnKind: "utf16CodeUnits",
+        originalUriBaseIds: { "%SRCROOT%": { description: { text: "The directory falcokit ran in." } } },
         results: diagnostics.map((d) => {
-          const r = position(texts, d);
+          const file = d.file ?? "";
           return {
             ruleId: d.code,
             ruleIndex: ruleIds.indexOf(d.code),
-            level: d.severity === "error" ? "error" : d.severity === "warning" ? "warning" : "note",
+            level: level(d.severity),
             message: { text: d.message },
-            locations: [
-              {
-                physicalLocation: {
-                  artifactLocation: { uri: (d.file ?? "").replace(/^\.\//, "") },
-                  region: { startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 },
-                },
-              },
-            ],
+            locations: [{ physicalLocation: { artifactLocation: sarifArtifact(file), region: region(file, d.range) } }],
+            ...(d.related?.length
+              ? {
+                  relatedLocations: d.related.map((rel, i) => ({
+                    id: i + 1,
+                    message: { text: rel.message },
+                    physicalLocation: { artifactLocation: sarifArtifact(rel.file ?? file), region: region(rel.file ?? file, rel.range) },
+                  })),
+                }
+              : {}),
+            ...(d.fix
+              ? {
+                  fixes: [
+                    {
+                      description: { text: d.fix.title },
+                      artifactChanges: [
+                        {
+                          artifactLocation: sarifArtifact(file),
+                          replacements: d.fix.edits.map((e) => ({
+                            deletedRegion: { charOffset: e.range.start, charLength: e.range.end - e.range.start },
+                            insertedContent: { text: e.newText },
+                          })),
+                        },
+                      ],
+                    },
+                  ],
+                }
+              : {}),
           };
         }),
       },
