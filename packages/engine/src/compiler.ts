@@ -313,7 +313,8 @@ export class Compiler {
       const origin = this.origins.get(w.node, parsed.text);
       this.report("LOAD_COMPILE_CONDITION", w.message, inCondition(this.files, r.condWhere, origin, w.node.range));
     }
-    const events = eventTypesOf(ast, r.source);
+    // Async event names of the loaded plugins (krsi_open...) are event types too: libs maps them to `asyncevent`.
+    const events = eventTypesOf(ast, r.source, catalog.asyncEventNames.length > 0 ? { asyncEventNames: catalog.asyncEventNames } : {});
     if (!events.ok) {
       // libs throws here and Falco does not catch it; falcokit reports it at the check.
       const origin = this.origins.get(ast, parsed.text);

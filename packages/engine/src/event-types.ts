@@ -287,6 +287,17 @@ let sharedSpaces: [CodeSpace, CodeSpace] | undefined;
 /** The spaces without plugin async events, shared by all calls (their name caches too). */
 const defaultSpaces = (): [CodeSpace, CodeSpace] => (sharedSpaces ??= spaces({}));
 
+/** Spaces with plugin async event names, cached per names array (catalogs keep theirs). */
+const asyncSpaces = new WeakMap<object, [CodeSpace, CodeSpace]>();
+function spacesFor(options: EventNameOptions): [CodeSpace, CodeSpace] {
+  const names = options.asyncEventNames;
+  if (names === undefined) return defaultSpaces();
+  if (typeof names !== "object" || names === null) return spaces(options);
+  let s = asyncSpaces.get(names);
+  if (!s) asyncSpaces.set(names, (s = spaces(options)));
+  return s;
+}
+
 const isSyscallSource = (source: string): boolean => source === "syscall" || source === "";
 
 /**
@@ -299,7 +310,7 @@ export function eventTypesOf(ast: Expr, source: string, options: EventTypeOption
   if (!isSyscallSource(source)) {
     return { ok: true, source, libs, syscall: false, eventCodes: [PLUGINEVENT_E], scCodes: [] };
   }
-  const [events, syscalls] = options.asyncEventNames === undefined ? defaultSpaces() : spaces(options);
+  const [events, syscalls] = spacesFor(options);
   try {
     const eventCodes = CodeSpace.codes(new Search(events, libs).codes(ast, false));
     const scCodes = CodeSpace.codes(new Search(syscalls, libs).codes(ast, false));

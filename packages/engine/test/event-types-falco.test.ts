@@ -70,6 +70,20 @@ describe("LOAD_NO_EVTTYPE", () => {
     expect(noEventTypeWarning(types("evt.type in (open, close)"))).toBe(false);
   });
 
+  it("reads the async event names of loaded plugins as `asyncevent` (the krsi example rules load without the warning)", async () => {
+    const { loadRules } = await import("../src/engine.js");
+    const text = readShared("corpus/rules/plugins/krsi/example_rules.yaml");
+    const load = loadRules([{ name: "krsi.yaml", text }]);
+    const warned = load.files.flatMap((f) => f.diagnostics).filter((d) => d.code === "load/LOAD_NO_EVTTYPE");
+    expect(warned).toEqual([]);
+    const rules = load.compiled!.rules;
+    expect(rules.length).toBeGreaterThanOrEqual(8);
+    for (const r of rules) expect(r.eventSet.eventCodes).toEqual([ASYNCEVENT_E]);
+    // Without the plugin the names match nothing, and Falco 0.44.1 warns.
+    expect(noEventTypeWarning(types("evt.type = krsi_open"))).toBe(true);
+    expect(noEventTypeWarning(types("evt.type = krsi_open", { asyncEventNames: ["krsi_open"] }))).toBe(false);
+  });
+
   it("counts event codes, not names", () => {
     // the generic syscalls all share the two generic events
     expect(noEventTypeWarning(types("evt.type in (syncfs, fanotify_init, setns)"))).toBe(false);

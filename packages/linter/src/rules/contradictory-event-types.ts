@@ -21,6 +21,7 @@ export const contradictoryEventTypes: LintRule = {
     const sites = conditionSites(ctx);
     for (const r of ctx.load.compiled?.rules ?? []) {
       const set = r.eventSet;
+      // A plugin async event name (krsi_open...) counts as the event type `asyncevent`, as in libs.
       if (!set.syscall || set.eventCodes.length > 0) continue;
       // The evt.type checks of the rule's own definitions (appends included) as related places.
       const related = sites
