@@ -1,4 +1,5 @@
-import { closeSync, createReadStream, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, createReadStream, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 
 /**
  * Everything the CLI touches outside itself. The real one uses the process; tests pass one
@@ -19,6 +20,8 @@ export interface Io {
   readStream?(path: string): AsyncIterable<Uint8Array>;
   /** Whether stderr is a terminal (progress display). */
   progress?: boolean;
+  /** Environment variables (for `${NAME}` in tag values). */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Writes several files all or nothing (each through a temporary file and a rename). */
   writeFiles?(files: readonly { path: string; text: string }[]): void;
 }
@@ -28,10 +31,15 @@ export interface Io {
  * target first; only when all are written are they renamed over the targets. A failure before
  * the renames leaves every target as it was; a failure during them puts back the originals.
  */
-export function writeFilesAtomically(files: readonly { path: string; text: string }[], fs = { writeFileSync, renameSync, rmSync, readFileSync }): void {
+export function writeFilesAtomically(
+  files: readonly { path: string; text: string }[],
+  fs: { writeFileSync: typeof writeFileSync; renameSync: typeof renameSync; rmSync: typeof rmSync; readFileSync: typeof readFileSync; mkdirSync?: typeof mkdirSync } = { writeFileSync, renameSync, rmSync, readFileSync, mkdirSync },
+): void {
   const temps: string[] = [];
   try {
     for (const [i, f] of files.entries()) {
+      // A new target's directory (`tag --out DIR`) is created first.
+      fs.mkdirSync?.(dirname(f.path), { recursive: true });
       const tmp = `${f.path}.falcokit-${process.pid}-${i}.tmp`;
       fs.writeFileSync(tmp, f.text);
       temps.push(tmp);
@@ -40,7 +48,16 @@ export function writeFilesAtomically(files: readonly { path: string; text: strin
     for (const t of temps) fs.rmSync(t, { force: true });
     throw e;
   }
-  const originals = files.map((f) => fs.readFileSync(f.path));
+  // What each target held before (undefined: it did not exist), to put back on a failure.
+  const originals = files.map((f) => {
+    try {
+      return fs.readFileSync(f.path);
+    } catch (e) {
+      if ((e as { code?: string }).code === "ENOENT") return undefined;
+      for (const t of temps) fs.rmSync(t, { force: true });
+      throw e;
+    }
+  });
   let renamed = 0;
   try {
     for (const [i, f] of files.entries()) {
@@ -48,7 +65,11 @@ export function writeFilesAtomically(files: readonly { path: string; text: strin
       renamed++;
     }
   } catch (e) {
-    for (let i = 0; i < renamed; i++) fs.writeFileSync(files[i]!.path, originals[i]!);
+    for (let i = 0; i < renamed; i++) {
+      const original = originals[i];
+      if (original === undefined) fs.rmSync(files[i]!.path, { force: true });
+      else fs.writeFileSync(files[i]!.path, original);
+    }
     for (let i = renamed; i < temps.length; i++) fs.rmSync(temps[i]!, { force: true });
     throw e;
   }
@@ -78,6 +99,7 @@ export function processIo(): Io {
     readStream: (p) => createReadStream(p, { highWaterMark: 1 << 20 }),
     progress: Boolean(process.stderr.isTTY),
     writeFiles: (files) => writeFilesAtomically(files),
+    env: process.env,
   };
 }
 

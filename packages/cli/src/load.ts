@@ -19,12 +19,12 @@ export interface LoadFlags {
 
 export interface LoadedFiles {
   /** One entry per file argument, in order. */
-  files: { name: string; text: string; problem?: Diagnostic; unreadable: boolean }[];
+  files: { name: string; path: string; text: string; problem?: Diagnostic; unreadable: boolean }[];
   result: LoadResult;
   texts: Map<string, string>;
 }
 
-function engineOptions(flags: LoadFlags, io: Io): LoadOptions {
+export function engineOptions(flags: LoadFlags, io: Io): LoadOptions {
   const options: LoadOptions = { falcoCompat: flags.falcoCompat };
   if (flags.appendOutput && flags.appendOutput.length > 0) options.appendOutput = flags.appendOutput;
   if (flags.engineVersion !== undefined) {
@@ -64,10 +64,10 @@ export function loadFiles(args: readonly string[], flags: LoadFlags, io: Io): Lo
     const read = readRulesFile(f, io);
     texts.set(f.display, read.text);
     if (read.kind === "text") {
-      files.push({ name: f.display, text: read.text, unreadable: false });
+      files.push({ name: f.display, path: f.path, text: read.text, unreadable: false });
       sources.push({ name: f.display, text: read.text });
     } else {
-      files.push({ name: f.display, text: read.text, problem: read.diagnostic, unreadable: read.kind === "unreadable" });
+      files.push({ name: f.display, path: f.path, text: read.text, problem: read.diagnostic, unreadable: read.kind === "unreadable" });
     }
   }
   const result = loadRules(sources, engineOptions(flags, io));

@@ -6,6 +6,7 @@ import { runRules } from "./commands/rules.js";
 import { runDiff } from "./commands/diff.js";
 import { runReplay } from "./commands/replay.js";
 import { runLint, type LintFormat } from "./commands/lint.js";
+import { runTag } from "./commands/tag.js";
 import type { LoadFlags } from "./load.js";
 import { VERSION } from "./version.js";
 
@@ -22,6 +23,10 @@ Usage:
   falcokit lint FILES... [--format stylish|json|sarif|github|junit] [--fix] [--fix-dry-run]
                   [--max-warnings N] [--config .falcokit.yaml]
                                                   Falco's load problems plus falcokit's lint rules
+  falcokit tag FILES... [selection] (--add TAG | --remove TAG | --replace OLD=NEW)...
+                  (--list | --check | --diff | --write | --out DIR | --override-file FILE)
+                                                  add, remove or rename tags of the selected rules, in place
+                                                  (formatting kept) or as an override file
   falcokit replay --rules FILE... INPUT... [--format text|json]
                                                   the alerts Falco raises on .scap captures, k8s audit
                                                   events (JSON) and field-level event fixtures (YAML)
@@ -38,7 +43,21 @@ Replay options:
   --all-events              also evaluate the enter events that libs reads but hides from rules
   --no-summary              leave out the summary of alerts per rule
 
-Loading options (validate, rules, diff):
+Tag options:
+  --rule NAME               select rules by name; * is a wildcard (repeatable: any of them)
+  --tag TAG / --without-tag TAG
+                            select rules carrying (not carrying) a tag (repeatable)
+  --source SOURCE           select rules of an event source (syscall, k8s_audit, ...)
+  --priority-at-least P / --priority-at-most P
+                            select rules by severity
+  --file GLOB               select rules first defined in matching files
+  --enabled / --disabled    select rules by their enabled state
+  --add TAG, --remove TAG, --replace OLD=NEW
+                            the changes (repeatable); \${NAME} and \${NAME:-default} take values
+                            from --set NAME=VALUE, --values FILE (YAML map) or the environment
+  --falco-version X.Y.Z     for --override-file: before 0.37 rules are redefined whole
+
+Loading options (validate, rules, diff, tag):
   --falco-compat            stop each file at its first error, as Falco does
   --engine-version X.Y.Z    the engine version for required_engine_version (default 0.62.0, Falco 0.44.1)
   --plugin NAME=VERSION     load this plugin (repeatable): sources, fields and required_plugin_versions
@@ -96,6 +115,70 @@ const commands: Record<string, Command> = {
         },
         io,
       );
+    },
+  },
+  tag: {
+    options: {
+      rule: { type: "string", multiple: true },
+      tag: { type: "string", multiple: true },
+      "without-tag": { type: "string", multiple: true },
+      source: { type: "string", multiple: true },
+      "priority-at-least": { type: "string" },
+      "priority-at-most": { type: "string" },
+      file: { type: "string", multiple: true },
+      enabled: { type: "boolean" },
+      disabled: { type: "boolean" },
+      add: { type: "string", multiple: true },
+      remove: { type: "string", multiple: true },
+      replace: { type: "string", multiple: true },
+      values: { type: "string" },
+      set: { type: "string", multiple: true },
+      list: { type: "boolean" },
+      check: { type: "boolean" },
+      diff: { type: "boolean" },
+      write: { type: "boolean" },
+      out: { type: "string" },
+      "override-file": { type: "string" },
+      "falco-version": { type: "string" },
+      format: { type: "string" },
+      ...loadOptions,
+    },
+    run: (pos, values, io) => {
+      const list = (k: string) => (values[k] as string[] | undefined) ?? [];
+      const str = (k: string) => (typeof values[k] === "string" ? (values[k] as string) : undefined);
+      if (pos.length === 0) throw new UsageError("tag needs at least one rules file");
+      if (values.enabled && values.disabled) throw new UsageError("choose --enabled or --disabled");
+      const args: Parameters<typeof runTag>[0] = {
+        files: pos.filter((p) => p !== "--"),
+        rules: list("rule"),
+        tags: list("tag"),
+        withoutTags: list("without-tag"),
+        sources: list("source"),
+        fileGlobs: list("file"),
+        add: list("add"),
+        remove: list("remove"),
+        replace: list("replace"),
+        set: list("set"),
+        list: Boolean(values.list),
+        check: Boolean(values.check),
+        diff: Boolean(values.diff),
+        write: Boolean(values.write),
+        format: format(values.format, ["text", "json"]) as "text" | "json",
+        ...loadFlags(values),
+      };
+      const opt = (key: keyof typeof args, flag: string) => {
+        const v = str(flag);
+        if (v !== undefined) (args as unknown as Record<string, unknown>)[key] = v;
+      };
+      opt("minPriority", "priority-at-least");
+      opt("maxPriority", "priority-at-most");
+      opt("values", "values");
+      opt("out", "out");
+      opt("overrideFile", "override-file");
+      opt("falcoVersion", "falco-version");
+      if (values.enabled) args.enabled = true;
+      if (values.disabled) args.enabled = false;
+      return runTag(args, io);
     },
   },
   replay: {

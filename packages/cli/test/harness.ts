@@ -15,7 +15,7 @@ export interface RunResult {
 }
 
 /** Runs the CLI in-process with captured output. */
-export async function run(argv: string[], options: { cwd: string; stdin?: string }): Promise<RunResult> {
+export async function run(argv: string[], options: { cwd: string; stdin?: string; env?: Record<string, string>; writeFiles?: Io["writeFiles"] }): Promise<RunResult> {
   let stdout = "";
   let stderr = "";
   const io: Io = {
@@ -25,7 +25,8 @@ export async function run(argv: string[], options: { cwd: string; stdin?: string
     readStdin: async () => options.stdin ?? "",
     cwd: options.cwd,
     color: false,
-    writeFiles: (files) => writeFilesAtomically(files),
+    writeFiles: options.writeFiles ?? ((files) => writeFilesAtomically(files)),
+    env: options.env ?? {},
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };

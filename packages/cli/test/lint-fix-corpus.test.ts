@@ -2,7 +2,7 @@
 // rule on (strict): the fixed files re-parse, differ from the originals only inside the
 // edits, only in the keys the applied fixes are about, and load to the same effective
 // ruleset (same rules, event types, priorities, fields read) apart from what a fix means to change.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -10,29 +10,11 @@ import type { TextEdit } from "@falcokit/diagnostics";
 import { describeEventNames, loadRules } from "@falcokit/engine";
 import { applyEdits, fixAll, lint } from "@falcokit/linter";
 import { parseRulesFile, type RulesItem } from "@falcokit/rules-model";
-import { SHARED, run } from "./harness.js";
+import { corpusGroups as groups } from "./corpus-groups.js";
+import { run } from "./harness.js";
 
-const CORPUS = `${SHARED}corpus/rules/`;
 const tmp = mkdtempSync(join(tmpdir(), "falcokit-fix-corpus-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** Rules files loaded together, as a Falco set-up would: a release's files after its falco_rules.yaml; plugin files alone (GKE's after the k8saudit rules it extends). */
-function groups(): { name: string; files: string[] }[] {
-  const out: { name: string; files: string[] }[] = [];
-  for (const release of readdirSync(`${CORPUS}upstream`).sort()) {
-    const dir = `${CORPUS}upstream/${release}/`;
-    const files = ["rules", "archive"].flatMap((sub) => (existsSync(dir + sub) ? readdirSync(dir + sub).filter((f) => f.endsWith(".yaml")).sort().map((f) => `${dir}${sub}/${f}`) : []));
-    if (files.length === 0) continue;
-    files.sort((a, b) => Number(!a.endsWith("/falco_rules.yaml")) - Number(!b.endsWith("/falco_rules.yaml")));
-    out.push({ name: `upstream/${release}`, files });
-  }
-  const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${d}/${e.name}`) : e.name.endsWith(".yaml") ? [`${d}/${e.name}`] : []));
-  for (const f of walk(`${CORPUS}plugins`).sort()) {
-    const files = f.includes("/k8saudit-gke/k8s_audit_rules_gke") ? [`${CORPUS}plugins/k8saudit/k8s_audit_rules.yaml`, f] : [f];
-    out.push({ name: f.slice(CORPUS.length), files });
-  }
-  return out;
-}
 
 /** The top-level keys each fixable rule may change. */
 const FIX_KEYS: Record<string, string[]> = {

@@ -34,6 +34,12 @@ export interface LoadOptions {
   appendOutput?: readonly AppendOutput[];
   /** Plugins to check `required_plugin_versions` against; unchecked when absent. */
   plugins?: readonly { name: string; version: string }[];
+  /**
+   * Read and resolve only: no JSON Schema check and no compile (`compiled` stays undefined,
+   * and compile problems go unreported). For callers that compare collected items, such as
+   * checking that a text edit changed only what it meant to.
+   */
+  collectOnly?: boolean;
 }
 
 export interface FileResult {
@@ -123,7 +129,7 @@ export function loadRules(sources: readonly RulesSource[], options: LoadOptions 
     const file = parseRulesFile(source.text, { fileName: source.name });
     parsed.set(source.name, file);
     files.add(source.name, file);
-    const schema = file.diagnostics.some((d) => d.code === "load/LOAD_ERR_YAML_PARSE" || d.code === "file/binary") ? [] : validateSchema(file);
+    const schema = options.collectOnly || file.diagnostics.some((d) => d.code === "load/LOAD_ERR_YAML_PARSE" || d.code === "file/binary") ? [] : validateSchema(file);
     const diagnostics: Diagnostic[] = [];
     let readOk = true;
 
@@ -171,7 +177,7 @@ export function loadRules(sources: readonly RulesSource[], options: LoadOptions 
       }
     }
 
-    if (readOk || !falcoCompat) {
+    if ((readOk || !falcoCompat) && !options.collectOnly) {
       compiled = new Compiler(collector, files, { catalogs, falcoCompat, appendOutput: options.appendOutput ?? [], parseCache, ruleCache, outputChecks, macroCache, origins }).run();
       diagnostics.push(...compiled.diagnostics);
     }

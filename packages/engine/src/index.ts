@@ -3,7 +3,7 @@ export type { LoadOptions, LoadResult, FileResult, RulesSource } from "./engine.
 export { describeRuleset } from "./describe.js";
 export type { RulesetDescription, RuleDescription, MacroDescription, ListDescription } from "./describe.js";
 export type { CompileResult, CompiledRule, CompiledMacro, AppendOutput } from "./compiler.js";
-export type { Collector, RuleInfo, MacroInfo, ListInfo, ExceptionInfo, Provenance, EngineVersion } from "./collector.js";
+export type { Collector, RuleInfo, MacroInfo, ListInfo, ExceptionInfo, ExceptionValue, Provenance, EngineVersion } from "./collector.js";
 export { resolveList, compileLists, quoteItem } from "./lists.js";
 export { TrackedText } from "./tracked.js";
 export { diffRulesets, formatChanges, requiredBump } from "./diff.js";
