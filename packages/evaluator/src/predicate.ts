@@ -36,8 +36,11 @@ export interface FieldSource<Ctx> {
    * For the few fields a source compares in its own way rather than through the extracted value
    * (libs' ancestor and socket-endpoint fields): the whole check `field op constants`, or
    * undefined to compare the extracted value as usual. `op` `exists` asks for the unary check.
+   * `compilation` is the same object for every check of one `compilePredicate` call (one rule's
+   * condition): libs gives each rule's filter its own per-event extraction caches, which the
+   * `fd.*ip.name` checks depend on.
    */
-  specialCheck?(field: FieldRef, op: string, constants: readonly string[]): Predicate<Ctx> | undefined;
+  specialCheck?(field: FieldRef, op: string, constants: readonly string[], compilation?: object): Predicate<Ctx> | undefined;
 }
 
 /** A compiled value producer: the accessor plus the type of what it yields. */
@@ -195,6 +198,7 @@ export interface PredicateOptions<Ctx> {
 export function compilePredicate<Ctx>(ast: Expr, source: FieldSource<Ctx>, options: PredicateOptions<Ctx> = {}): Predicate<Ctx> {
   const observer = options.observer;
   const memo = observer ? undefined : options.memo;
+  const compilation = {};
   const build = (e: Expr): Predicate<Ctx> => {
     switch (e.type) {
       case "and": {
@@ -224,9 +228,9 @@ export function compilePredicate<Ctx>(ast: Expr, source: FieldSource<Ctx>, optio
         return (ctx) => !inner(ctx);
       }
       case "unary_check":
-        return observed(e, unary(source, e));
+        return observed(e, unary(source, e, compilation));
       case "binary_check":
-        return observed(e, binary(source, e));
+        return observed(e, binary(source, e, compilation));
       case "identifier":
         throw new EvaluatorError(`undefined macro '${e.name}'`);
       default:
@@ -255,8 +259,8 @@ export function compilePredicate<Ctx>(ast: Expr, source: FieldSource<Ctx>, optio
   };
   if (!observer) {
     const raw = (e: Expr): Predicate<Ctx> => {
-      if (e.type === "unary_check") return unary(source, e).test;
-      if (e.type === "binary_check") return binary(source, e).test;
+      if (e.type === "unary_check") return unary(source, e, compilation).test;
+      if (e.type === "binary_check") return binary(source, e, compilation).test;
       return build(e);
     };
     const generated = generate(ast, raw, memo);
@@ -319,16 +323,16 @@ function readsOf<Ctx>(...typed: Typed<Ctx>[]): (ctx: Ctx) => { field: string; va
   return (ctx) => typed.flatMap((t) => (t.fields.length === 1 && t.fields[0]!.text ? [{ field: t.fields[0]!.text, value: t.read(ctx) }] : t.fields.map((f) => ({ field: f.text, value: undefined as Extracted }))));
 }
 
-function unary<Ctx>(source: FieldSource<Ctx>, e: UnaryCheckExpr): CompiledCheck<Ctx> {
+function unary<Ctx>(source: FieldSource<Ctx>, e: UnaryCheckExpr, compilation: object): CompiledCheck<Ctx> {
   if (e.left.type === "error") throw new EvaluatorError("the condition has syntax errors");
   const left = leftAccessor(source, e.left);
-  const special = e.left.type === "field" && source.specialCheck ? source.specialCheck(left.fields[0]!, "exists", []) : undefined;
+  const special = e.left.type === "field" && source.specialCheck ? source.specialCheck(left.fields[0]!, "exists", [], compilation) : undefined;
   if (special) return { test: special, reads: readsOf(left) };
   const read = left.read;
   return { test: (ctx) => read(ctx) !== undefined, reads: readsOf(left) };
 }
 
-function binary<Ctx>(source: FieldSource<Ctx>, e: BinaryCheckExpr): CompiledCheck<Ctx> {
+function binary<Ctx>(source: FieldSource<Ctx>, e: BinaryCheckExpr, compilation: object): CompiledCheck<Ctx> {
   if (e.left.type === "error" || e.right.type === "error") throw new EvaluatorError("the condition has syntax errors");
   const left = leftAccessor(source, e.left);
   const read = left.read;
@@ -349,7 +353,7 @@ function binary<Ctx>(source: FieldSource<Ctx>, e: BinaryCheckExpr): CompiledChec
     };
   }
   const constants = right.type === "value" ? [right.value] : right.values;
-  const special = e.left.type === "field" && source.specialCheck ? source.specialCheck(left.fields[0]!, e.op, constants) : undefined;
+  const special = e.left.type === "field" && source.specialCheck ? source.specialCheck(left.fields[0]!, e.op, constants, compilation) : undefined;
   if (special) return { test: special, reads: readsOf(left) };
   const test = compileCheck(e.op, left.type, left.isList, constants);
   return {

@@ -52,6 +52,7 @@ import {
 import { parseTime, type FixtureProblem } from "./fixtures.js";
 import { utf8 } from "./operators.js";
 import { ERRNO_NAMES, SIGNAL_NAMES } from "./syscall/libs-tables.generated.js";
+import { dnsTable, type DnsTable } from "./syscall/dns.js";
 
 // --- the read fixture ------------------------------------------------------------------------------
 
@@ -133,6 +134,11 @@ export interface FixtureEvent {
 
 export interface SyscallFixture {
   hostname: string;
+  /**
+   * The `dns:` section: the resolver of the machine that replays (see syscall/dns.ts), carried by
+   * every event record. Undefined without the section.
+   */
+  dns?: DnsTable;
   /** ns since the epoch of the first event (when the fixture gives no time). */
   start: bigint;
   interfaces: FixtureInterface[];
@@ -152,7 +158,7 @@ export interface SyscallFixtureRead {
 }
 
 /** An event record of a fixture, with the line of the fixture event it comes from. */
-export type FixtureEventRecord = EventRecord & { readonly line: number };
+export type FixtureEventRecord = EventRecord & { readonly line: number; readonly dns?: DnsTable };
 
 /** What `syscallFixtureRecords` produces: metadata records, then events (`Inspector.feed` takes both). */
 export type SyscallFixtureRecord = MetadataRecord | FixtureEventRecord;
@@ -277,7 +283,7 @@ const EXE_FLAG_KEYS: Readonly<Record<string, string>> = {
 
 const COMMON_EVENT_KEYS = new Set(["pid", "tid", "time", "syscall", "event", "direction", "params", "cpu", "state_only", "note"]);
 
-const TOP_KEYS = new Set(["hostname", "start", "interfaces", "users", "groups", "containers", "processes", "events"]);
+const TOP_KEYS = new Set(["hostname", "start", "interfaces", "dns", "users", "groups", "containers", "processes", "events"]);
 
 const PROCESS_KEYS = new Set([
   "pid",
@@ -907,6 +913,52 @@ class FixtureReader {
     return out;
   }
 
+  /** `dns:`: host name -> an address or a list of addresses. */
+  readDns(n: YamlNode): DnsTable {
+    const entries: [string, Uint8Array[]][] = [];
+    if (n && isScalar(n) && n.value === null) return dnsTable(entries);
+    if (!n || !isMap(n)) {
+      this.r.report(n, "dns must be a map from host names to addresses");
+      return dnsTable(entries);
+    }
+    const seen = new Map<string, string>();
+    for (const p of (n as YAMLMap).items) {
+      const keyNode = p.key as YamlNode;
+      const name = scalarText(keyNode);
+      if (name === undefined || name === "") {
+        this.r.report(keyNode, "dns: each key must be a host name");
+        continue;
+      }
+      if (parseIp(name)) {
+        this.r.report(keyNode, `dns: '${name}' is an address, which resolves to itself; give host names`);
+        continue;
+      }
+      const folded = name.replace(/[A-Z]/g, (c) => c.toLowerCase());
+      const twin = seen.get(folded);
+      if (twin !== undefined) {
+        this.r.report(keyNode, `dns: '${name}' is listed twice (as '${twin}'; names ignore case)`);
+        continue;
+      }
+      seen.set(folded, name);
+      const v = p.value as YamlNode | null;
+      const items: (YamlNode | null | undefined)[] = v && isSeq(v) ? (v.items as YamlNode[]) : [v];
+      const addrs: Uint8Array[] = [];
+      let ok = true;
+      for (const item of items) {
+        const t = scalarText(item);
+        const a = t !== undefined && t !== "" ? parseIp(t) : undefined;
+        if (!a) {
+          this.r.report(item ?? keyNode, `dns: ${name}: ${t === undefined || t === "" ? "give an address or a list of addresses" : `'${t}' is not an IPv4 or IPv6 address`}`);
+          ok = false;
+          break;
+        }
+        addrs.push(a);
+      }
+      if (ok) entries.push([name, addrs]);
+    }
+    return dnsTable(entries);
+  }
+
   /** The cgroup path and reported id for a container id; a problem when the id cannot be one. */
   containerLayout(node: YamlNode | undefined, id: string): { id: string; fullId: string; cgroup: string } | undefined {
     if (/^[0-9a-f]{64}$/i.test(id)) return { id: id.slice(0, 12), fullId: id, cgroup: `/docker/${id}` };
@@ -1474,7 +1526,7 @@ function splitImage(image: string): { repo: string; tag: string; digest: string 
 
 /**
  * Reads a syscall fixture (YAML). The fixture is a map with any of `hostname`, `start`,
- * `interfaces`, `users`, `groups`, `containers`, `processes` and `events`, or just a list of
+ * `interfaces`, `dns`, `users`, `groups`, `containers`, `processes` and `events`, or just a list of
  * events. See docs/formats/syscall-events.md.
  */
 export function readSyscallFixture(text: string): SyscallFixtureRead {
@@ -1505,6 +1557,7 @@ export function readSyscallFixture(text: string): SyscallFixtureRead {
       else fixture.start = ts;
     }
     if (root.has("interfaces")) fixture.interfaces = reader.readInterfaces(get("interfaces")!);
+    if (root.has("dns")) fixture.dns = reader.readDns(get("dns")!);
     if (root.has("users")) fixture.users = reader.readUsers(get("users")!);
     if (root.has("groups")) fixture.groups = reader.readGroups(get("groups")!);
     if (root.has("containers")) fixture.containers = reader.readContainers(get("containers")!);
@@ -1619,7 +1672,8 @@ class Builder {
 
   emit(info: EventInfo, tid: bigint, ts: bigint, params: ParamValue[], src: FixtureEvent): void {
     const ev = buildEvent({ type: info.code, tid, ts, cpu: src.cpu, flags: src.flags, params });
-    const rec = Object.assign(ev, { kind: "event" as const, line: src.line }) as FixtureEventRecord;
+    const dns = this.fixture.dns;
+    const rec = (dns ? Object.assign(ev, { kind: "event" as const, line: src.line, dns }) : Object.assign(ev, { kind: "event" as const, line: src.line })) as FixtureEventRecord;
     this.out.push(rec);
     this.closing = undefined;
     this.model.feed(rec);

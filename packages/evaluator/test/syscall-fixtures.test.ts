@@ -474,7 +474,7 @@ events:
 
   it("structure: YAML errors, unknown keys, processes and fds", () => {
     expect(problems("events: [\n")[0]).toMatch(/^2:1: /);
-    expect(problems("event: []\n")).toEqual(["1:1: unknown key 'event' (a syscall fixture has hostname, start, interfaces, users, groups, containers, processes, events)"]);
+    expect(problems("event: []\n")).toEqual(["1:1: unknown key 'event' (a syscall fixture has hostname, start, interfaces, dns, users, groups, containers, processes, events)"]);
     expect(problems("a: 1\na: 2\n")).toEqual(["2:1: Map keys must be unique"]);
     expect(problems("processes:\n  - {pid: 5, comm: x, colour: red}\n  - {comm: y}\n  - {pid: 7, comm: z, fds: [{fd: 3, type: ipv4}, {fd: 4, type: socket}]}\ncontainers: [{id: not/an/id}]\n")).toEqual([
       "2:23: unknown key 'colour' in a process (known: pid, ppid, comm, exe, argv0, exepath, args, cwd, uid, gid, loginuid, env, tty, sid, vpgid, pgid, vpid, container, cgroups, root, fdlimit, threads, fds, cap_permitted, cap_effective, cap_inheritable, exe_writable, exe_upper_layer, exe_lower_layer, exe_from_memfd)",

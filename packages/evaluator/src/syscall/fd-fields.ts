@@ -13,7 +13,9 @@ import {
   type ThreadInfo,
   eventParams,
 } from "@falcokit/scap";
+import { compileCheck, OperatorError, parseOperator } from "../operators.js";
 import type { Extracted, Scalar } from "../value.js";
+import { dnsMatch, dnsNameOf, EMPTY_DNS_TABLE, type DnsCarrier, type DnsTable } from "./dns.js";
 import { renderParam } from "./render.js";
 
 const { i64, isEmpty, pstr } = eventParams;
@@ -80,6 +82,86 @@ function sipIsLocal(ctx: EventContext, t: ThreadInfo, f: FdInfo): boolean {
 }
 
 const isSock = (f: FdInfo): boolean => f.type === FdType.IPV4_SOCK || f.type === FdType.IPV6_SOCK;
+
+/** The fields whose values are host names of the fd's addresses (see dns.ts). */
+export const FD_IP_NAME_FIELDS: ReadonlySet<string> = new Set(["fd.cip.name", "fd.sip.name", "fd.lip.name", "fd.rip.name"]);
+
+/**
+ * The address `fd.*ip.name` asks the DNS manager about, as libs' extraction picks it: undefined
+ * when it extracts nothing (no role; not an IP socket; for fd.sip.name a listening socket counts).
+ */
+function ipNameAddress(ctx: EventContext, t: ThreadInfo, f: FdInfo, name: string): Uint8Array | undefined {
+  if (f.isRoleNone()) return undefined;
+  const v4 = f.type === FdType.IPV4_SOCK;
+  switch (name) {
+    case "fd.cip.name":
+      return isSock(f) ? (v4 ? f.v4sip : f.v6sip) : undefined;
+    case "fd.sip.name":
+      if (f.type === FdType.IPV4_SERVSOCK) return f.v4srvIp;
+      if (f.type === FdType.IPV6_SERVSOCK) return f.v6srvIp;
+      return isSock(f) ? (v4 ? f.v4dip : f.v6dip) : undefined;
+    default: {
+      if (!isSock(f)) return undefined;
+      const wantSrc = (name === "fd.lip.name") === sipIsLocal(ctx, t, f);
+      return v4 ? (wantSrc ? f.v4sip : f.v4dip) : wantSrc ? f.v6sip : f.v6dip;
+    }
+  }
+}
+
+/** Options of `fdIpNameCheck`. */
+export interface IpNameCheckOptions {
+  /** The resolver of the replaying machine, for events that do not bring their own. Empty by default. */
+  dns?: DnsTable;
+  /**
+   * The extraction the check starts with. libs shares one per rule, field and event (a failed
+   * one too); by default the check extracts on its own.
+   */
+  extract?: (ctx: EventContext) => Extracted;
+}
+
+const ONLY_EQ_NE = "filter error: fd.*ip.name filter only supports '=' and '!=' operators";
+
+/**
+ * A check on `fd.cip.name`, `fd.sip.name`, `fd.lip.name` or `fd.rip.name` as libs' fd filtercheck
+ * decides it (`compare_nocache`, then `compare_domain`; see dns.ts): the extracted name compared
+ * as text when there is one, else the resolver asked whether the name maps to the fd's address.
+ * `op` `exists` for the unary check. The returned predicate throws an `OperatorError` (libs'
+ * evaluation-time exception) when an operator other than `=`, `!=`, `in`, `exists` reaches the
+ * resolver.
+ */
+export function fdIpNameCheck(field: string, op: string, constants: readonly string[], options: IpNameCheckOptions = {}): (ctx: EventContext) => boolean {
+  const base = parseOperator(op).op;
+  const text = base === "exists" ? undefined : compileCheck(op, "CHARBUF", false, constants);
+  const extract = options.extract ?? ((ctx: EventContext) => extractFdField(ctx, field, undefined) as Extracted);
+  const first = constants[0] ?? "";
+  const fallback = options.dns ?? EMPTY_DNS_TABLE;
+  return (ctx) => {
+    const v = extract(ctx);
+    if (v !== undefined) return text ? text(v) : true;
+    // compare_domain
+    const x = extractFd(ctx, undefined);
+    if (!x?.f) return false;
+    if (base === "exists") return true;
+    const f = x.f;
+    if (!isSock(f)) return false;
+    const addr = ipNameAddress(ctx, x.t, f, field);
+    if (!addr) return false;
+    const table = (ctx.event as DnsCarrier).dns ?? fallback;
+    const insp = ctx.inspector;
+    const ts = ctx.event.ts;
+    switch (base) {
+      case "=":
+        return dnsMatch(insp, table, first, addr, ts);
+      case "!=":
+        return !dnsMatch(insp, table, first, addr, ts);
+      case "in":
+        for (const c of constants) if (dnsMatch(insp, table, c, addr, ts)) return true;
+        return false;
+      default:
+        throw new OperatorError(ONLY_EQ_NE);
+    }
+  };
+}
 
 export function extractFdField(ctx: EventContext, name: string, arg: string | undefined): Extracted | typeof NOT_MINE {
   if (!name.startsWith("fd.")) return NOT_MINE;
@@ -163,9 +245,12 @@ export function extractFdField(ctx: EventContext, name: string, arg: string | un
     case "fd.cip.name":
     case "fd.sip.name":
     case "fd.lip.name":
-    case "fd.rip.name":
-      // libs asks its DNS manager, which knows nothing when replaying a capture
-      return undefined;
+    case "fd.rip.name": {
+      // the DNS manager's reverse lookup in its cache (see dns.ts)
+      if (!f) return undefined;
+      const addr = ipNameAddress(ctx, t, f, name);
+      return addr ? dnsNameOf(ctx.inspector, addr, ctx.event.ts) : undefined;
+    }
     case "fd.cport":
       if (!f || f.isRoleNone()) return undefined;
       if (f.type === FdType.IPV4_SOCK) return BigInt(f.v4sport);

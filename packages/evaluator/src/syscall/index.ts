@@ -4,3 +4,7 @@ export { renderParam, renderParamValue, errnoName, bytesToDots, formatG } from "
 export type { Rendered, RenderOptions } from "./render.js";
 export { eventTypeName } from "./evt-fields.js";
 export { capsToString } from "./thread-fields.js";
+export { dnsTable, resolveName, dnsCachedNames, EMPTY_DNS_TABLE } from "./dns.js";
+export type { DnsTable, DnsCarrier } from "./dns.js";
+export { fdIpNameCheck, FD_IP_NAME_FIELDS } from "./fd-fields.js";
+export type { IpNameCheckOptions } from "./fd-fields.js";
