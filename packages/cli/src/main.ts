@@ -7,6 +7,7 @@ import { runDiff } from "./commands/diff.js";
 import { runReplay } from "./commands/replay.js";
 import { runLint, type LintFormat } from "./commands/lint.js";
 import { runTag } from "./commands/tag.js";
+import { runTests } from "./commands/test.js";
 import type { LoadFlags } from "./load.js";
 import { VERSION } from "./version.js";
 
@@ -27,6 +28,10 @@ Usage:
                   (--list | --check | --diff | --write | --out DIR | --override-file FILE)
                                                   add, remove or rename tags of the selected rules, in place
                                                   (formatting kept) or as an override file
+  falcokit test [PATHS...] [--filter NAME] [--reporter pretty|json|junit] [--explain RULE]
+                  [--coverage] [--min-coverage N]
+                                                  run rule tests (*.test.yaml): which rules fire on
+                                                  fixtures and captures, why, and what no test covers
   falcokit replay --rules FILE... INPUT... [--format text|json]
                                                   the alerts Falco raises on .scap captures, k8s audit
                                                   events (JSON) and field-level event fixtures (YAML)
@@ -57,7 +62,15 @@ Tag options:
                             from --set NAME=VALUE, --values FILE (YAML map) or the environment
   --falco-version X.Y.Z     for --override-file: before 0.37 rules are redefined whole
 
-Loading options (validate, rules, diff, tag):
+Test options:
+  --filter TEXT|/RE/        run only the tests whose name contains TEXT (or matches RE)
+  --reporter R              pretty (default), json or junit; --output FILE writes it to a file
+  --explain RULE            print RULE's evaluation tree on every event of its types (--event WHERE
+                            narrows to events whose place, like fixture.yaml:12, contains WHERE)
+  --coverage                which rules, macros, lists, exceptions and checks the tests made true
+                            and false; --min-coverage N fails below N percent
+
+Loading options (validate, rules, diff, tag, test):
   --falco-compat            stop each file at its first error, as Falco does
   --engine-version X.Y.Z    the engine version for required_engine_version (default 0.62.0, Falco 0.44.1)
   --plugin NAME=VERSION     load this plugin (repeatable): sources, fields and required_plugin_versions
@@ -179,6 +192,35 @@ const commands: Record<string, Command> = {
       if (values.enabled) args.enabled = true;
       if (values.disabled) args.enabled = false;
       return runTag(args, io);
+    },
+  },
+  test: {
+    options: {
+      filter: { type: "string", short: "t" },
+      reporter: { type: "string" },
+      output: { type: "string" },
+      explain: { type: "string" },
+      event: { type: "string" },
+      coverage: { type: "boolean" },
+      "min-coverage": { type: "string" },
+      ...loadOptions,
+    },
+    run: (pos, values, io) => {
+      const min = values["min-coverage"];
+      if (min !== undefined && !/^\d+(\.\d+)?$/.test(String(min))) throw new UsageError(`--min-coverage wants a percentage, not '${String(min)}'`);
+      if (values.event !== undefined && values.explain === undefined) throw new UsageError("--event goes with --explain RULE");
+      const args: Parameters<typeof runTests>[0] = {
+        paths: pos.filter((p) => p !== "--"),
+        reporter: format(values.reporter, ["pretty", "json", "junit"]) as "pretty" | "json" | "junit",
+        coverage: Boolean(values.coverage),
+        ...loadFlags(values),
+      };
+      if (typeof values.filter === "string") args.filter = values.filter;
+      if (typeof values.explain === "string") args.explain = values.explain;
+      if (typeof values.event === "string") args.event = values.event;
+      if (typeof values.output === "string") args.output = values.output;
+      if (min !== undefined) args.minCoverage = Number(min);
+      return runTests(args, io);
     },
   },
   replay: {

@@ -19,3 +19,5 @@ export { eventTypesOf, indexCodes, describeEventNames } from "./event-types.js";
 export type { EventTypeSet, EventTypeResult } from "./event-types.js";
 export { compileFilter } from "./compile.js";
 export type { CompileProblem, CompileResult as FilterCompileResult } from "./compile.js";
+export { conditionParts, expandedTree, macroCondition, ownerOf } from "./condition-parts.js";
+export type { ConditionParts, NodeOwner } from "./condition-parts.js";
