@@ -153,3 +153,35 @@ describe("expectAlerts", () => {
     expect((error as Error).message).toContain("[F] evt.failed = false | evt.failed=<NA>");
   });
 });
+
+describe("captures and audit events as test inputs", () => {
+  it("replays a gzip .scap capture and a k8s audit event as falcokit replay does", async () => {
+    const { gunzipSync } = await import("node:zlib");
+    const SHARED = `${REPO}../shared/`;
+    const host = memoryHost(
+      {
+        "single_rule.yaml": readFileSync(`${SHARED}corpus/rules/falco-tests/rules/single_rule.yaml`, "utf8"),
+        "k8s_audit_rules.yaml": readFileSync(`${SHARED}corpus/rules/plugins/k8saudit/k8s_audit_rules.yaml`, "utf8"),
+        "cat_write.scap": new Uint8Array(readFileSync(`${SHARED}corpus/captures/falco/cat_write.scap`)),
+        "create_clusterrole.json": readFileSync(`${SHARED}corpus/captures/falco/k8s_audit/create_clusterrole.json`, "utf8"),
+      },
+      (b) => new Uint8Array(gunzipSync(b)),
+    );
+    const file = `rules: [single_rule.yaml, k8s_audit_rules.yaml]
+tests:
+  - name: capture
+    input: cat_write.scap
+    expect: {only: true, fires: [{rule: open_from_cat, count: 4, output_contains: "command=cat /dev/null"}]}
+  - name: audit
+    input: create_clusterrole.json
+    expect: {only: true, fires: [{rule: K8s ClusterRole Created, priority: info}]}
+`;
+    const r = runTestFile(parseTestFile(file, "x.test.yaml").suite!, host);
+    expect(r.tests.map((t) => [t.name, t.status, t.failures.map((f) => f.message)])).toEqual([
+      ["capture", "passed", []],
+      ["audit", "passed", []],
+    ]);
+    expect(r.tests[0]!.events).toBeGreaterThan(100);
+    expect(r.tests[0]!.alerts.every((a) => /^cat_write\.scap#\d+$/.test(a.where))).toBe(true);
+  });
+});
