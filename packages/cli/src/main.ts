@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { RuleRuntimeError } from "@falcokit/evaluator";
 import { EXIT, UsageError, processIo, type Io } from "./io.js";
 import { runParse } from "./commands/parse.js";
 import { runValidate } from "./commands/validate.js";
@@ -314,6 +315,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     const positionals = tokens.flatMap((t) => (t.kind === "positional" ? [t.value] : t.kind === "option-terminator" ? ["--"] : []));
     return await command.run(positionals, values as Record<string, unknown>, io);
   } catch (e) {
+    if (e instanceof RuleRuntimeError) {
+      // Falco stops at such an event; the alerts before it were printed.
+      io.stderr(`falcokit ${name}: Falco stops here with a runtime error: ${e.message}\n`);
+      return EXIT.problems;
+    }
     if (e instanceof UsageError || (e instanceof Error && "code" in e && String((e as { code: unknown }).code).startsWith("ERR_PARSE_ARGS"))) {
       io.stderr(`falcokit ${name}: ${(e as Error).message}\n`);
       return EXIT.usage;

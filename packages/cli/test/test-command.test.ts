@@ -114,3 +114,12 @@ describe("falcokit test", () => {
     expect((await run(["test", "--event", "x"], { cwd: dir })).code).toBe(2);
   });
 });
+
+describe("falcokit replay and runtime errors", () => {
+  it("stops where Falco stops, exit 1, not an internal error", async () => {
+    writeFileSync(join(tmp, "rt.yaml"), "- rule: R\n  desc: d\n  condition: evt.type = connect and fd.sip.name contains kube\n  output: o\n  priority: INFO\n");
+    const r = await run(["replay", "--rules", join(tmp, "rt.yaml"), join(REPO, "fixtures/upstream/contact-k8s-api-server-from-container.syscalls.yaml")], { cwd: tmp });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("falcokit replay: Falco stops here with a runtime error: rule 'R': filter error: fd.*ip.name filter only supports '=' and '!=' operators\n");
+  });
+});

@@ -8,7 +8,7 @@ export type { SingleTransformer, MultiValueTransformer, TypeInfo } from "./trans
 export * from "./syscall/index.js";
 export { CheckMemo, compilePredicate, fieldAccessor, leftAccessor, transformerAccessor, EvaluatorError } from "./predicate.js";
 export type { Accessor, FieldRef, FieldSource, Typed, Predicate as EventPredicate, PredicateOptions, CheckObserver } from "./predicate.js";
-export { Ruleset, PRIORITIES, parsePriority, priorityRank } from "./ruleset.js";
+export { Ruleset, RuleRuntimeError, PRIORITIES, parsePriority, priorityRank } from "./ruleset.js";
 export type { Priority, SelectionOptions, RunnableRule, RulesetProblem } from "./ruleset.js";
 export { compileOutput, formatValue, formatIp } from "./output.js";
 export type { RenderedOutput, OutputRenderer } from "./output.js";

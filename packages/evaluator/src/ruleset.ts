@@ -7,7 +7,8 @@
 import type { Expr } from "@falcokit/condition";
 import type { CompiledRule, LoadResult, RuleSelectionEntry } from "@falcokit/engine";
 import { indexCodes, matchesWildcard } from "@falcokit/engine";
-import { CheckMemo, compilePredicate, type FieldSource, type Predicate, type PredicateOptions } from "./predicate.js";
+import { CheckMemo, compilePredicate, EvaluatorError, type FieldSource, type Predicate, type PredicateOptions } from "./predicate.js";
+import { OperatorError } from "./operators.js";
 import { compileOutput, type OutputRenderer } from "./output.js";
 
 export const PRIORITIES = ["Emergency", "Alert", "Critical", "Error", "Warning", "Notice", "Informational", "Debug"] as const;
@@ -146,14 +147,34 @@ export class Ruleset<Ctx> {
 /** The enabled rules of a bucket that match, in order; only the first with `first`. */
 function matchIn<Ctx>(bucket: readonly RunnableRule<Ctx>[], ctx: Ctx, matching: "first" | "all", memo: CheckMemo): RunnableRule<Ctx>[] {
   const out: RunnableRule<Ctx>[] = [];
-  for (let i = 0; i < bucket.length; i++) {
-    const r = bucket[i]!;
-    if (!r.enabled) continue;
-    if (r.guard >= 0 && memo.knownFalse(r.guard)) continue;
-    if (r.predicate(ctx)) {
-      out.push(r);
-      if (matching === "first") break;
+  let i = 0;
+  try {
+    for (; i < bucket.length; i++) {
+      const r = bucket[i]!;
+      if (!r.enabled) continue;
+      if (r.guard >= 0 && memo.knownFalse(r.guard)) continue;
+      if (r.predicate(ctx)) {
+        out.push(r);
+        if (matching === "first") break;
+      }
     }
+  } catch (e) {
+    if (e instanceof OperatorError || e instanceof EvaluatorError) throw new RuleRuntimeError(bucket[i]!.rule.info.name, e);
+    throw e;
   }
   return out;
+}
+
+/**
+ * A rule whose evaluation fails on an event, as libs throws for some checks at run time (an
+ * `fd.sip.name` compared with `contains`, for instance): Falco stops there.
+ */
+export class RuleRuntimeError extends Error {
+  constructor(
+    readonly rule: string,
+    readonly reason: Error,
+  ) {
+    super(`rule '${rule}': ${reason.message}`);
+    this.name = "RuleRuntimeError";
+  }
 }

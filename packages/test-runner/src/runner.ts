@@ -5,7 +5,7 @@
  * of their types to show the explain tree. Pure: the host reads files.
  */
 import { conditionParts, FalcoConfigError, loadRules, readFalcoConfig, type ConditionParts, type LoadOptions, type LoadResult } from "@falcokit/engine";
-import { Coverage, explainRule, makeAlert, parsePriority, type Alert, type CoverageReport, type ExplainNode, type Priority } from "@falcokit/evaluator";
+import { Coverage, EvaluatorError, explainRule, makeAlert, OperatorError, parsePriority, RuleRuntimeError, type Alert, type CoverageReport, type ExplainNode, type Priority } from "@falcokit/evaluator";
 import { forEachEvent, inputKind, Rulesets, type TestEvent } from "./events.js";
 import type { FireExpectation, Position, TestCase, TestSuite } from "./test-file.js";
 
@@ -191,7 +191,8 @@ export function runTestFile(suite: TestSuite, host: TestHost, options: RunOption
           seen.add(name);
           const parts = partsOf(name);
           if (!parts) continue;
-          const tree = explainRule(parts, e.fields, e.ctx);
+          const tree = safeExplain(parts, e.fields, e.ctx);
+          if (!tree) continue;
           const rec: ExplainRecord = { rule: name, where: e.where, tree };
           if (tree.value && !alerts.some((a) => a.rule === name)) {
             const first = alerts[0];
@@ -214,7 +215,8 @@ export function runTestFile(suite: TestSuite, host: TestHost, options: RunOption
             if (seen.has(name)) continue;
             seen.add(name);
             const parts = partsOf(name);
-            if (parts) cov.add(explainRule(parts, e.fields, e.ctx));
+            const tree = parts && safeExplain(parts, e.fields, e.ctx);
+            if (tree) cov.add(tree);
           }
       });
     }
@@ -302,7 +304,9 @@ export function runTestFile(suite: TestSuite, host: TestHost, options: RunOption
     return problems;
 
     function run(name: string, kind: ReturnType<typeof inputKind>, bytes: Uint8Array, text: string) {
-      return forEachEvent(name, kind, bytes, text, prepared.sets, (e) => {
+      let at = name;
+      const visit = (e: TestEvent) => {
+        at = e.where;
         const matched = e.ruleset.runCodes(e.ctx, e.codes, prepared.matching);
         const alerts = matched.map((r) => ({ ...makeAlert(r, e.ctx, e.ts, e.num), where: e.where }));
         if (tr) {
@@ -310,12 +314,29 @@ export function runTestFile(suite: TestSuite, host: TestHost, options: RunOption
           tr.alerts.push(...alerts);
         }
         for (const h of hooks) h(e, alerts);
-      });
+      };
+      try {
+        return forEachEvent(name, kind, bytes, text, prepared.sets, visit);
+      } catch (e) {
+        // Falco stops at an event whose evaluation fails; so does the input here.
+        if (e instanceof RuleRuntimeError) return [{ where: at, message: `Falco stops here with a runtime error: ${e.message}` }];
+        throw e;
+      }
     }
   }
 }
 
 class PrepareError extends Error {}
+
+/** The explain tree, or undefined when the rule's evaluation fails on this event (see RuleRuntimeError). */
+function safeExplain(parts: ConditionParts, fields: TestEvent["fields"], ctx: unknown): ExplainNode | undefined {
+  try {
+    return explainRule(parts, fields, ctx);
+  } catch (e) {
+    if (e instanceof OperatorError || e instanceof EvaluatorError) return undefined;
+    throw e;
+  }
+}
 
 function lineCol(text: string, offset: number): string {
   let line = 1;

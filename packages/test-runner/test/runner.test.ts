@@ -185,3 +185,14 @@ tests:
     expect(r.tests[0]!.alerts.every((a) => /^cat_write\.scap#\d+$/.test(a.where))).toBe(true);
   });
 });
+
+describe("runtime errors", () => {
+  it("stops an input where Falco would stop, with the rule and the event", () => {
+    const rules = "- rule: R\n  desc: d\n  condition: evt.type = connect and fd.sip.name contains kube\n  output: o\n  priority: INFO\n";
+    const fixture = readFileSync(`${REPO}fixtures/upstream/contact-k8s-api-server-from-container.syscalls.yaml`, "utf8");
+    const r = runTestFile(parseTestFile("rules: r.yaml\ntests:\n  - {name: a, input: f.syscalls.yaml, expect: {nothing: true}}\n", "x.test.yaml").suite!, memoryHost({ "r.yaml": rules, "f.syscalls.yaml": fixture }));
+    expect(r.tests[0]!.failures.map((f) => f.message)).toEqual([
+      expect.stringMatching(/^f\.syscalls\.yaml:\d+: Falco stops here with a runtime error: rule 'R': filter error: fd\.\*ip\.name filter only supports '=' and '!=' operators$/),
+    ]);
+  });
+});
