@@ -9,6 +9,7 @@ import { runReplay } from "./commands/replay.js";
 import { runLint, type LintFormat } from "./commands/lint.js";
 import { runTag } from "./commands/tag.js";
 import { runTests } from "./commands/test.js";
+import { fixtureOptions, runFixtureCommand } from "./commands/fixture.js";
 import type { LoadFlags } from "./load.js";
 import { VERSION } from "./version.js";
 
@@ -33,6 +34,9 @@ Usage:
                   [--coverage] [--min-coverage N]
                                                   run rule tests (*.test.yaml): which rules fire on
                                                   fixtures and captures, why, and what no test covers
+  falcokit fixture --from CAPTURE [--pid N]... [--filter CONDITION] [--out FILE]
+                                                  cut a capture down to a syscall-level fixture that
+                                                  replays to the same alerts
   falcokit replay --rules FILE... INPUT... [--format text|json]
                                                   the alerts Falco raises on .scap captures, k8s audit
                                                   events (JSON) and field-level event fixtures (YAML)
@@ -223,6 +227,10 @@ const commands: Record<string, Command> = {
       if (min !== undefined) args.minCoverage = Number(min);
       return runTests(args, io);
     },
+  },
+  fixture: {
+    options: fixtureOptions,
+    run: (pos, values, io) => runFixtureCommand(pos, values, io),
   },
   replay: {
     options: {

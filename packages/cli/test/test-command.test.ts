@@ -123,3 +123,18 @@ describe("falcokit replay and runtime errors", () => {
     expect(r.stderr).toBe("falcokit replay: Falco stops here with a runtime error: rule 'R': filter error: fd.*ip.name filter only supports '=' and '!=' operators\n");
   });
 });
+
+describe("the installed command and closed pipes", () => {
+  it("stops quietly when the reader closes the pipe (| head)", async () => {
+    const { spawn } = await import("node:child_process");
+    const bin = join(REPO, "packages/cli/bin/falcokit.js");
+    const child = spawn(process.execPath, [bin, "replay", "--rules", `${SHARED}corpus/rules/falco-tests/rules/single_rule.yaml`, "--all-events", `${SHARED}corpus/captures/falco/cat_write.scap`], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    // Read the first chunk, then close our end, as `head -1` does.
+    await new Promise<void>((resolve) => child.stdout.once("data", () => (child.stdout.destroy(), resolve())));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).not.toMatch(/Error|at /);
+    expect(code).toBe(0);
+  });
+});

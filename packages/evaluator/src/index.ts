@@ -24,3 +24,5 @@ export { explainRule, formatExplain } from "./explain.js";
 export type { ExplainNode, FormatExplainOptions } from "./explain.js";
 export { Coverage, formatCoverage } from "./coverage.js";
 export type { CoverageReport, CoverageEntry, CoverageTotal, RuleCoverage, ExceptionCoverage, AtomCoverage, OwnerAtoms } from "./coverage.js";
+export { writeSyscallFixture } from "./fixture-writer.js";
+export type { FixtureSelection, FixtureWriteOptions, FixtureWriteResult, FixtureGap, RecordSource } from "./fixture-writer.js";

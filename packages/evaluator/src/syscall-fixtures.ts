@@ -386,7 +386,7 @@ const basename = (p: string): string => {
 };
 
 /** The task's comm as the kernel sets it: the basename, at most 15 bytes (whole characters here). */
-function commOf(path: string): string {
+export function commOf(path: string): string {
   let out = "";
   for (const ch of basename(path)) {
     if (utf8(out + ch).length > TASK_COMM_LEN) break;
@@ -1448,10 +1448,10 @@ class FixtureReader {
   }
 }
 
-const isDirfd = (name: string): boolean => /dirfd|^olddir$|^newdir$|^mountfd$/.test(name);
+export const isDirfd = (name: string): boolean => /dirfd|^olddir$|^newdir$|^mountfd$/.test(name);
 
 /** The parameter a friendly key stands for in this event, if it is an alias. */
-function aliasFor(info: EventInfo, key: string): string | undefined {
+export function aliasFor(info: EventInfo, key: string): string | undefined {
   const has = (n: string) => info.params.some((p) => p.name === n);
   switch (key) {
     case "res":
@@ -1510,7 +1510,7 @@ function duration(amount: string, unit: string): bigint {
 }
 
 /** `repo[:tag][@digest]` as Docker names images. */
-function splitImage(image: string): { repo: string; tag: string; digest: string } {
+export function splitImage(image: string): { repo: string; tag: string; digest: string } {
   let rest = image;
   let digest = "";
   const at = rest.indexOf("@");
