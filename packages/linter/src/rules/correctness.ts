@@ -7,6 +7,7 @@ import { duplicateListItems } from "./duplicate-list-items.js";
 import { exceptionArity } from "./exception-arity.js";
 import { exceptionDuplicateValues } from "./exception-duplicate-values.js";
 import { exceptionExcludesAll } from "./exception-excludes-all.js";
+import { ipNameOperator } from "./ip-name-operator.js";
 import { listNameUsedBeforeDefinition } from "./list-name-used-before-definition.js";
 import { macroRedefined } from "./macro-redefined.js";
 import { overrideNoChange } from "./override-no-change.js";
@@ -15,4 +16,4 @@ import { ruleNamesDifferByCase } from "./rule-names-differ-by-case.js";
 import { shadowedRule } from "./shadowed-rule.js";
 import { unknownListName } from "./unknown-list-name.js";
 
-export const CORRECTNESS: readonly AnyLintRule[] = [procNameTooLong, duplicateListItems, contradictoryEventTypes, exceptionArity, compsInScalar, shadowedRule, macroRedefined, overrideNoChange, exceptionExcludesAll, alwaysTrueCheck, exceptionDuplicateValues, listNameUsedBeforeDefinition, unknownListName, ruleNamesDifferByCase];
+export const CORRECTNESS: readonly AnyLintRule[] = [procNameTooLong, duplicateListItems, contradictoryEventTypes, exceptionArity, compsInScalar, shadowedRule, macroRedefined, overrideNoChange, exceptionExcludesAll, alwaysTrueCheck, exceptionDuplicateValues, listNameUsedBeforeDefinition, unknownListName, ruleNamesDifferByCase, ipNameOperator];
