@@ -6,7 +6,7 @@
 import { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import type { FieldCatalog } from "@falcokit/fields";
-import { SyscallEventSource, alertsFor, type Alert, type FieldSource, type Ruleset } from "@falcokit/evaluator";
+import { SyscallEventSource, alertsFor, type Alert, type DnsTable, type FieldSource, type Ruleset } from "@falcokit/evaluator";
 import { Inspector, ScapError, ScapReader, isGzip, type ScapRecord } from "@falcokit/scap";
 
 export interface CaptureReplayOptions {
@@ -14,6 +14,8 @@ export interface CaptureReplayOptions {
   matching: "first" | "all";
   allEvents: boolean;
   emit(alert: Alert): void;
+  /** What the replaying machine's resolver answers, for `fd.*ip.name` (captures carry none). */
+  dns?: DnsTable;
   /** Called now and then with the events replayed so far (progress display). */
   progress?(events: number): void;
 }
@@ -50,7 +52,7 @@ async function* decompressed(source: AsyncIterable<Uint8Array>): AsyncIterable<U
  * capture is truncated or corrupted; the alerts of the events before the problem are kept.
  */
 export async function replayCapture(source: AsyncIterable<Uint8Array>, options: CaptureReplayOptions): Promise<string | undefined> {
-  const ruleset = options.rulesetFor("syscall", (c) => new SyscallEventSource(c));
+  const ruleset = options.rulesetFor("syscall", (c) => new SyscallEventSource(c, options.dns ? { dns: options.dns } : {}));
   if (!ruleset) return "captures need the syscall source";
   const reader = new ScapReader();
   const inspector = new Inspector({ showHiddenEnterEvents: options.allEvents });
@@ -86,7 +88,7 @@ export async function replayCapture(source: AsyncIterable<Uint8Array>, options: 
  * machine and ruleset as for captures. `lineOf` names the fixture line of an event for alerts.
  */
 export function replayRecords(records: Iterable<ScapRecord>, options: CaptureReplayOptions): void {
-  const ruleset = options.rulesetFor("syscall", (c) => new SyscallEventSource(c));
+  const ruleset = options.rulesetFor("syscall", (c) => new SyscallEventSource(c, options.dns ? { dns: options.dns } : {}));
   if (!ruleset) return;
   const inspector = new Inspector({ showHiddenEnterEvents: options.allEvents });
   const codes: number[] = [0];

@@ -52,6 +52,8 @@ Replay options:
   --rule-matching first|all report the first matching rule of each event (Falco's default) or all
   --all-events              also evaluate the enter events that libs reads but hides from rules
   --no-summary              leave out the summary of alerts per rule
+  --dns NAME=ADDR[,ADDR]    what the replaying machine's resolver answers for NAME (fd.sip.name and
+                            the like; repeatable); --dns-file FILE takes a YAML map of them
 
 Tag options:
   --rule NAME               select rules by name; * is a wildcard (repeatable: any of them)
@@ -244,12 +246,15 @@ const commands: Record<string, Command> = {
       "rule-matching": { type: "string" },
       "all-events": { type: "boolean" },
       "no-summary": { type: "boolean" },
+      dns: { type: "string", multiple: true },
+      "dns-file": { type: "string" },
       format: { type: "string" },
       ...loadOptions,
     },
     run: (pos, values, io) => {
       const list = (k: string) => (values[k] as string[] | undefined) ?? [];
       const args: Parameters<typeof runReplay>[0] = {
+        dns: list("dns"),
         rules: list("rules"),
         inputs: pos.filter((p) => p !== "--"),
         format: format(values.format, ["text", "json"]) as "text" | "json",
@@ -264,6 +269,7 @@ const commands: Record<string, Command> = {
       if (typeof values["min-priority"] === "string") args.minPriority = values["min-priority"];
       if (typeof values["rule-matching"] === "string") args.ruleMatching = values["rule-matching"];
       if (values["no-summary"]) args.summary = false;
+      if (typeof values["dns-file"] === "string") args.dnsFile = values["dns-file"];
       return runReplay(args, io);
     },
   },

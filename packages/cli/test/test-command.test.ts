@@ -138,3 +138,22 @@ describe("the installed command and closed pipes", () => {
     expect(code).toBe(0);
   });
 });
+
+describe("falcokit replay --dns", () => {
+  const capture = `${SHARED}corpus/captures/libs/curl_google.scap`;
+  const rules = join(REPO, "docs/examples/replay/google.yaml");
+  it("resolves names on captures only as told", async () => {
+    const none = await run(["replay", "--rules", rules, "--no-summary", capture], { cwd: REPO });
+    expect(none.stdout).toBe("");
+    const told = await run(["replay", "--rules", rules, "--no-summary", "--dns", "www.google.com=142.250.1.1,2607:f8b0:4004:802::2004", capture], { cwd: REPO });
+    expect(told.stdout).toContain("name=www.google.com");
+    const other = await run(["replay", "--rules", rules, "--no-summary", "--dns", "www.google.com=2607:f8b0:4004:802::2005", capture], { cwd: REPO });
+    expect(other.stdout).toBe("");
+    writeFileSync(join(tmp, "dns.yaml"), "www.google.com: [2607:f8b0:4004:802::2004]\n");
+    const file = await run(["replay", "--rules", rules, "--no-summary", "--dns-file", join(tmp, "dns.yaml"), capture], { cwd: REPO });
+    expect(file.stdout).toBe(told.stdout);
+    const bad = await run(["replay", "--rules", rules, "--dns", "www.google.com=nope", capture], { cwd: REPO });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe("falcokit replay: --dns: 'nope' is not an IPv4 or IPv6 address\n");
+  });
+});

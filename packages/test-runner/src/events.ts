@@ -15,6 +15,7 @@ import {
   readSyscallFixture,
   syscallFixtureRecords,
   priorityRank,
+  type DnsTable,
   type FieldSource,
   type Priority,
 } from "@falcokit/evaluator";
@@ -61,7 +62,7 @@ export class Rulesets {
 
   constructor(
     readonly load: LoadResult,
-    private readonly options: { minPriority?: Priority; selection?: readonly RuleSelectionEntry[] },
+    private readonly options: { minPriority?: Priority; selection?: readonly RuleSelectionEntry[]; dns?: DnsTable },
   ) {}
 
   /** The runnable rule of that name in a ruleset built so far; "below-priority" when the minimum priority left it out. */
@@ -73,6 +74,11 @@ export class Rulesets {
     const compiled = this.load.compiled?.rules.find((r) => r.info.name === rule);
     if (compiled && this.options.minPriority && priorityRank(compiled.info.priority) > priorityRank(this.options.minPriority)) return "below-priority";
     return undefined;
+  }
+
+  /** The resolver table syscall sources use. */
+  get dns(): DnsTable | undefined {
+    return this.options.dns;
   }
 
   get(kind: string, source: string, make: (c: FieldCatalog) => FieldSource<unknown>): { ruleset: Ruleset<unknown>; fields: FieldSource<unknown> } | undefined {
@@ -98,7 +104,7 @@ export class Rulesets {
 export function forEachEvent(name: string, kind: InputKind, bytes: Uint8Array, text: string, sets: Rulesets, visit: (e: TestEvent) => void): InputProblem[] {
   const problems: InputProblem[] = [];
   if (kind === "capture" || kind === "syscalls") {
-    const entry = sets.get("syscall", "syscall", (c) => new SyscallEventSource(c) as FieldSource<unknown>);
+    const entry = sets.get("syscall", "syscall", (c) => new SyscallEventSource(c, sets.dns ? { dns: sets.dns } : {}) as FieldSource<unknown>);
     if (!entry) return [{ where: name, message: "syscall events need the syscall source" }];
     const inspector = new Inspector();
     const feed = (rec: ScapRecord, where: (num: bigint) => string) => {

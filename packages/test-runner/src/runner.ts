@@ -5,7 +5,7 @@
  * of their types to show the explain tree. Pure: the host reads files.
  */
 import { conditionParts, FalcoConfigError, loadRules, readFalcoConfig, type ConditionParts, type LoadOptions, type LoadResult } from "@falcokit/engine";
-import { Coverage, EvaluatorError, explainRule, makeAlert, OperatorError, parsePriority, RuleRuntimeError, type Alert, type CoverageReport, type ExplainNode, type Priority } from "@falcokit/evaluator";
+import { Coverage, dnsTable, EvaluatorError, explainRule, type DnsTable, makeAlert, OperatorError, parsePriority, RuleRuntimeError, type Alert, type CoverageReport, type ExplainNode, type Priority } from "@falcokit/evaluator";
 import { forEachEvent, inputKind, Rulesets, type TestEvent } from "./events.js";
 import type { FireExpectation, Position, TestCase, TestSuite } from "./test-file.js";
 
@@ -151,13 +151,21 @@ export function runTestFile(suite: TestSuite, host: TestHost, options: RunOption
       const where = first ? `${first.file}:${lineCol(sources.find((s) => s.name === first.file)?.text ?? "", first.range.start)}` : "";
       throw new PrepareError(`the rules do not load: ${where}: ${first?.message ?? "no rules"}${errors.length > 1 ? ` (and ${errors.length - 1} more errors; falcokit validate shows them all)` : ""}`);
     }
+    let dns: DnsTable | undefined;
+    if (suite.dns) {
+      try {
+        dns = dnsTable(suite.dns);
+      } catch (e) {
+        throw new PrepareError((e as Error).message);
+      }
+    }
     const priorityText = suite.priority ?? config.priority ?? "debug";
     const minPriority: Priority | undefined = parsePriority(priorityText);
     if (!minPriority) throw new PrepareError(`unknown priority '${priorityText}'`);
     const prepared: Prepared = {
       key,
       load,
-      sets: new Rulesets(load, { minPriority, selection: config.rules }),
+      sets: new Rulesets(load, { minPriority, selection: config.rules, ...(dns ? { dns } : {}) }),
       matching: matchingOverride ?? config.ruleMatching ?? "first",
       rulesFiles: sources.map((s) => s.name),
       parts: new Map(),

@@ -44,6 +44,11 @@ export const testFileSchema = {
     options: { ...stringOrList, description: "Configuration overrides, as falco -o KEY=VALUE (e.g. rules[].enable.rule=*)." },
     rule_matching: ruleMatching,
     priority: { type: "string", description: "The minimum priority of the rules that run (falco.yaml priority)." },
+    dns: {
+      type: "object",
+      additionalProperties: { oneOf: [{ type: "string" }, { type: "array", items: { type: "string" } }] },
+      description: "What the replaying machine's resolver answers (name: address or list), for fd.sip.name and the like on captures; a syscall fixture's own dns: section wins.",
+    },
     tests: {
       type: "array",
       minItems: 1,

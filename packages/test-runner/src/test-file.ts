@@ -59,6 +59,8 @@ export interface TestSuite {
   options: string[];
   ruleMatching?: "first" | "all";
   priority?: string;
+  /** The replaying machine's resolver: names and their addresses. */
+  dns?: Record<string, string[]>;
   tests: TestCase[];
 }
 
@@ -191,5 +193,6 @@ export function parseTestFile(text: string, file: string): { suite?: TestSuite; 
   if (top.config !== undefined) suite.config = String(top.config);
   if (top.rule_matching !== undefined) suite.ruleMatching = top.rule_matching as "first" | "all";
   if (top.priority !== undefined) suite.priority = String(top.priority);
+  if (top.dns !== undefined) suite.dns = Object.fromEntries(Object.entries(top.dns as Record<string, unknown>).map(([k, v]) => [k, list(v)]));
   return { suite, problems };
 }

@@ -196,3 +196,21 @@ describe("runtime errors", () => {
     ]);
   });
 });
+
+describe("the dns key", () => {
+  it("answers fd.sip.name on captures", async () => {
+    const { gunzipSync } = await import("node:zlib");
+    const files = {
+      "g.yaml": readFileSync(`${REPO}docs/examples/replay/google.yaml`, "utf8"),
+      "c.scap": new Uint8Array(readFileSync(`${REPO}../shared/corpus/captures/libs/curl_google.scap`)),
+    };
+    const file = (dns: string) => `rules: g.yaml\n${dns}tests:\n  - {name: a, input: c.scap, expect: {fires: [Connection to Google]}}\n`;
+    const host = memoryHost(files, (b) => new Uint8Array(gunzipSync(b)));
+    const told = runTestFile(parseTestFile(file("dns: {www.google.com: 2607:f8b0:4004:802::2004}\n"), "x.test.yaml").suite!, host);
+    expect(told.tests[0]!.status).toBe("passed");
+    const untold = runTestFile(parseTestFile(file(""), "x.test.yaml").suite!, host);
+    expect(untold.tests[0]!.status).toBe("failed");
+    const bad = runTestFile(parseTestFile(file("dns: {www.google.com: [x]}\n"), "x.test.yaml").suite!, host);
+    expect(bad.tests[0]!.failures[0]!.message).toBe("dns: 'x' is not an IPv4 or IPv6 address");
+  });
+});

@@ -12,12 +12,16 @@ import {
   readFieldFixture,
   readSyscallFixture,
   syscallFixtureRecords,
+  dnsTable,
   type Alert,
+  type DnsTable,
   type FieldEvent,
   type FieldSource,
   type Priority,
 } from "@falcokit/evaluator";
 import { isGzip, isScap, type ScapRecord } from "@falcokit/scap";
+import { resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
 import { expandFileArgs } from "../files.js";
 import { EXIT, UsageError, type Io } from "../io.js";
 import { loadFiles, refuseUnloaded, type LoadFlags } from "../load.js";
@@ -43,6 +47,36 @@ export interface ReplayArgs extends LoadFlags {
   allEvents: boolean;
   /** Print the summary (default: in text format). */
   summary?: boolean;
+  /** `NAME=ADDR[,ADDR]` answers of the replaying machine's resolver (`--dns`). */
+  dns?: string[];
+  /** A YAML map of names to addresses (`--dns-file`). */
+  dnsFile?: string;
+}
+
+/** The resolver table of `--dns-file` and `--dns` (the flags win). */
+function dnsOf(args: ReplayArgs, io: Io): DnsTable | undefined {
+  if (!args.dnsFile && !(args.dns ?? []).length) return undefined;
+  const entries = new Map<string, string[]>();
+  if (args.dnsFile !== undefined) {
+    let data: unknown;
+    try {
+      data = parseYaml(new TextDecoder().decode(io.readFile(resolve(io.cwd, args.dnsFile))));
+    } catch (e) {
+      throw new UsageError(`cannot read --dns-file ${args.dnsFile}: ${(e as Error).message}`);
+    }
+    if (data === null || typeof data !== "object" || Array.isArray(data)) throw new UsageError(`--dns-file ${args.dnsFile} must be a map of names to addresses`);
+    for (const [name, v] of Object.entries(data as Record<string, unknown>)) entries.set(name, (Array.isArray(v) ? v : [v]).map(String));
+  }
+  for (const d of args.dns ?? []) {
+    const i = d.indexOf("=");
+    if (i <= 0 || i === d.length - 1) throw new UsageError(`--dns wants NAME=ADDR[,ADDR...], not '${d}'`);
+    entries.set(d.slice(0, i), d.slice(i + 1).split(","));
+  }
+  try {
+    return dnsTable(entries);
+  } catch (e) {
+    throw new UsageError(`--dns: ${(e as Error).message.replace(/^dns: /, "")}`);
+  }
 }
 
 /** One input problem, printed as `file:line:col: message`. */
@@ -110,6 +144,7 @@ export async function runReplay(args: ReplayArgs, io: Io): Promise<number> {
   const matching = args.ruleMatching ?? config.ruleMatching ?? "first";
   if (matching !== "first" && matching !== "all") throw new UsageError(`--rule-matching is first or all, not '${matching}'`);
 
+  const dns = dnsOf(args, io);
   const loaded = loadFiles(args.rules, { ...args, appendOutput: config.appendOutput }, io);
   const refused = refuseUnloaded(loaded, io, "replay", "the rules");
   if (refused !== undefined) return refused;
@@ -158,6 +193,7 @@ export async function runReplay(args: ReplayArgs, io: Io): Promise<number> {
       let shown = false;
       const failure = await replayCapture(source, {
         rulesetFor,
+        ...(dns ? { dns } : {}),
         matching,
         allEvents: args.allEvents,
         emit,
@@ -195,7 +231,7 @@ export async function runReplay(args: ReplayArgs, io: Io): Promise<number> {
       const read = readSyscallFixture(text());
       for (const p of read.problems) problems.push({ file: input.display, ...p });
       if (read.problems.length > 0) continue;
-      replayRecords(syscallFixtureRecords(read.fixture) as Iterable<ScapRecord>, { rulesetFor, matching, allEvents: args.allEvents, emit });
+      replayRecords(syscallFixtureRecords(read.fixture) as Iterable<ScapRecord>, { rulesetFor, matching, allEvents: args.allEvents, emit, ...(dns ? { dns } : {}) });
       continue;
     }
     // A field-level fixture (YAML, or JSON lines read as a YAML sequence of flow maps).
