@@ -13,6 +13,7 @@
  * - atom: a check, identified by its owner (the rule, for its condition and exceptions, or a
  *   macro) and its position in the owner's text (the n-th check, in text order).
  */
+import { LineIndex } from "@falcokit/diagnostics";
 import { asString, nodesOf, type Expr, type Node } from "@falcokit/condition";
 import { conditionParts, macroCondition, ownerOf, type LoadResult } from "@falcokit/engine";
 import type { ExplainNode } from "./explain.js";
@@ -309,24 +310,15 @@ function withPercents(t: { total: number; covered: number; seen: number }): Cove
 
 /** 1-based lines of offsets in the loaded files. */
 function lineFinder(load: LoadResult): (file: string, offset: number) => number {
-  const starts = new Map<string, number[]>();
+  const indexes = new Map<string, LineIndex>();
   return (file, offset) => {
-    let s = starts.get(file);
-    if (!s) {
+    let index = indexes.get(file);
+    if (!index) {
       const text = load.parsed.get(file)?.text;
       if (text === undefined) return 0;
-      s = [0];
-      for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) s.push(i + 1);
-      starts.set(file, s);
+      indexes.set(file, (index = new LineIndex(text)));
     }
-    let lo = 0;
-    let hi = s.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (s[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
+    return index.positionAt(offset).line + 1;
   };
 }
 

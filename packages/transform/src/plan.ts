@@ -4,7 +4,7 @@
  * definition (or `override: {tags: replace}`) plus the `override: {tags: append}` items after
  * it; tags are added to that base item, and removed or renamed wherever they appear.
  */
-import type { TextEdit } from "@falcokit/diagnostics";
+import { LineIndex, type TextEdit } from "@falcokit/diagnostics";
 import type { LoadResult } from "@falcokit/engine";
 import type { RuleItem, RulesFile } from "@falcokit/rules-model";
 import { applyTagEdit, editRuleTags, type TagEdit } from "./edit-tags.js";
@@ -34,24 +34,13 @@ export interface TagPlan {
 
 export class PlanError extends Error {}
 
-/** Line starts of a text, cached per parsed file. */
-const lineStarts = new WeakMap<RulesFile, number[]>();
+/** Line indexes of the parsed files, cached. */
+const lineIndexes = new WeakMap<RulesFile, LineIndex>();
+/** The 1-based line of an offset of a parsed file. */
 function lineOf(file: RulesFile, offset: number): number {
-  let starts = lineStarts.get(file);
-  if (!starts) {
-    starts = [0];
-    const t = file.text;
-    for (let i = t.indexOf("\n"); i !== -1; i = t.indexOf("\n", i + 1)) starts.push(i + 1);
-    lineStarts.set(file, starts);
-  }
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
+  let index = lineIndexes.get(file);
+  if (!index) lineIndexes.set(file, (index = new LineIndex(file.text)));
+  return index.positionAt(offset).line + 1;
 }
 
 /** Rule items by file, 1-based start line and name. */
