@@ -18,7 +18,7 @@ import { nodesOf, parseCondition, type AndExpr, type Expr, type Node, type NotEx
 import type { LoadResult } from "./engine.js";
 import type { RuleInfo } from "./collector.js";
 import { applyExceptions } from "./exceptions.js";
-import { quoteItem, resolveList, resolveLists, type CompiledList } from "./lists.js";
+import { listReplacements, resolveLists, type CompiledList } from "./lists.js";
 import type { FileRange, TrackedText } from "./tracked.js";
 
 export interface ConditionParts {
@@ -84,8 +84,6 @@ const joints = new WeakMap<ConditionParts, { and: AndExpr | undefined; nots: Not
 
 const WORD_SPLIT = /[ \t\n\r(),=]+/;
 const HAS_DELIM = /[ \t\n\r(),=]/;
-const BLANKS = " \t\n\r";
-const DELIMS = BLANKS + "(),=";
 
 function stateOf(load: LoadResult): LoadState | undefined {
   const compiled = load.compiled;
@@ -106,35 +104,6 @@ function stateOf(load: LoadResult): LoadState | undefined {
   return s;
 }
 
-/**
- * The replacements `resolveList` makes in `s` for `list` (the same scan over the plain text):
- * each as the replaced range and the length of its replacement, in the order made.
- */
-function replacementsOf(s0: string, list: CompiledList): { out: string; steps: { start: number; end: number; length: number }[] } {
-  const name = list.name;
-  const steps: { start: number; end: number; length: number }[] = [];
-  let s = s0;
-  if (name === "") return { out: s, steps };
-  let start = s.indexOf(name);
-  while (start !== -1) {
-    let end = start + name.length;
-    if ((start === 0 || DELIMS.includes(s[start - 1]!)) && (end >= s.length || DELIMS.includes(s[end]!))) {
-      while (start > 0 && BLANKS.includes(s[start - 1]!)) start--;
-      while (end < s.length && BLANKS.includes(s[end]!)) end++;
-      const sub = list.items.map(quoteItem).join(", ");
-      if (sub === "") {
-        if (start > 0 && s[start - 1] === ",") start--;
-        else if (end < s.length && s[end] === ",") end++;
-      }
-      const replacement = (start > 0 ? " " : "") + sub + " ";
-      s = s.slice(0, start) + replacement + s.slice(end);
-      steps.push({ start, end, length: replacement.length });
-      start += sub.length + 1;
-    }
-    start = s.indexOf(name, start + 1);
-  }
-  return { out: s, steps };
-}
 
 /**
  * Substitutes the lists as `resolveLists` does (same lists, same order, the engine's
@@ -153,7 +122,6 @@ function substitute(state: LoadState, cond: TrackedText, anchors: number[]): Sub
   };
   let text = cond;
   let regions: ListRegion[] = [];
-  let tracked = true;
   let marks = [...anchors];
   addWords(text.text, -1);
   while (pending.size > 0) {
@@ -161,30 +129,26 @@ function substitute(state: LoadState, cond: TrackedText, anchors: number[]): Sub
     for (const i of pending) if (i < current) current = i;
     pending.delete(current);
     const l = lists[current]!;
-    const r = resolveList(text, l);
-    if (!r.used) continue;
-    if (tracked) {
-      const { out, steps } = replacementsOf(text.text, l);
-      if (out !== r.text.text) tracked = false;
-      else {
-        for (const step of steps) {
-          const delta = step.length - (step.end - step.start);
-          const newEnd = step.start + step.length;
-          regions = regions.map((g) => {
-            if (g.end <= step.start) return g;
-            if (g.start >= step.end) return { ...g, start: g.start + delta, end: g.end + delta };
-            // A later list filled part of an earlier list's items: the earlier region covers it all.
-            return { ...g, start: Math.min(g.start, step.start), end: Math.max(g.end + delta, newEnd) };
-          });
-          regions.push({ start: step.start, end: newEnd, list: l.name, order: current });
-          marks = marks.map((m) => (m >= step.end ? m + delta : m > step.start ? step.start : m));
-        }
-      }
+    // The engine's own scan: the same replacements `resolveList` makes, applied here step by step.
+    const { steps } = listReplacements(text.text, l);
+    if (steps.length === 0) continue;
+    for (const step of steps) {
+      const delta = step.text.length - (step.end - step.start);
+      const newEnd = step.start + step.text.length;
+      regions = regions.map((g) => {
+        if (g.end <= step.start) return g;
+        if (g.start >= step.end) return { ...g, start: g.start + delta, end: g.end + delta };
+        // A later list filled part of an earlier list's items: the earlier region covers it all.
+        return { ...g, start: Math.min(g.start, step.start), end: Math.max(g.end + delta, newEnd) };
+      });
+      regions.push({ start: step.start, end: newEnd, list: l.name, order: current });
+      marks = marks.map((m) => (m >= step.end ? m + delta : m > step.start ? step.start : m));
+      text = text.replace(step.start, step.end, step.text);
     }
-    text = r.text;
     for (const item of l.items) addWords(item, current);
   }
-  if (tracked && text.text !== resolveLists(cond, lists).text) tracked = false;
+  // Should the order of substitutions here ever differ from the engine's, credit no list rather than a wrong one.
+  const tracked = text.text === resolveLists(cond, lists).text;
   return { text, regions: tracked ? regions : [], anchors: marks };
 }
 

@@ -42,19 +42,26 @@ export function compileLists(collector: Collector): CompiledList[] {
 const BLANKS = " \t\n\r";
 const DELIMS = BLANKS + "(),=";
 
+/** One replacement of a list's name: the range replaced (in the text as it is then) and the new text. */
+export interface ListReplacement {
+  start: number;
+  end: number;
+  text: string;
+}
+
 /**
- * Replaces every whole-word occurrence of the list's name in the condition with its items,
- * joined by `, `, taking the blanks around the name with it; an empty list also takes one
- * neighbouring comma. Returns the new text and whether the list was used.
+ * The replacements Falco makes for a list in a condition, in order, each on the text left by
+ * the ones before: every whole-word occurrence of the name becomes the items joined by `, `,
+ * taking the blanks around the name with it (an empty list also takes one neighbouring comma).
+ * Returns the final text too.
  */
-export function resolveList(cond: TrackedText, list: CompiledList): { text: TrackedText; used: boolean } {
-  let text = cond;
-  let used = false;
+export function listReplacements(text: string, list: CompiledList): { text: string; steps: ListReplacement[] } {
   const name = list.name;
-  if (name === "") return { text, used };
-  let start = text.text.indexOf(name);
+  const steps: ListReplacement[] = [];
+  let s = text;
+  if (name === "") return { text: s, steps };
+  let start = s.indexOf(name);
   while (start !== -1) {
-    const s = text.text;
     let end = start + name.length;
     if ((start === 0 || DELIMS.includes(s[start - 1]!)) && (end >= s.length || DELIMS.includes(s[end]!))) {
       while (start > 0 && BLANKS.includes(s[start - 1]!)) start--;
@@ -66,13 +73,21 @@ export function resolveList(cond: TrackedText, list: CompiledList): { text: Trac
       }
       // Falco rebuilds the text as before + " " + items + " " + after.
       const replacement = (start > 0 ? " " : "") + sub + " ";
-      text = text.replace(start, end, replacement);
+      s = s.slice(0, start) + replacement + s.slice(end);
+      steps.push({ start, end, text: replacement });
       start += sub.length + 1;
-      used = true;
     }
-    start = text.text.indexOf(name, start + 1);
+    start = s.indexOf(name, start + 1);
   }
-  return { text, used };
+  return { text: s, steps };
+}
+
+/** `listReplacements` on a tracked text. Returns the new text and whether the list was used. */
+export function resolveList(cond: TrackedText, list: CompiledList): { text: TrackedText; used: boolean } {
+  const { steps } = listReplacements(cond.text, list);
+  let text = cond;
+  for (const r of steps) text = text.replace(r.start, r.end, r.text);
+  return { text, used: steps.length > 0 };
 }
 
 const WORD_SPLIT = /[ \t\n\r(),=]+/;
