@@ -2,6 +2,7 @@
 // src/syscall/dns.ts) against the resolver table of a syscall fixture's `dns:` section or of the
 // source's options, and upstream's "Contact K8S API Server From Container" on its fixtures.
 import { readFileSync } from "node:fs";
+import { fixtureAlerts, upstreamSyscallRules } from "./upstream-replay.js";
 import { describe, expect, it } from "vitest";
 import { parseCondition } from "@falcokit/condition";
 import { compileFilter, loadRules } from "@falcokit/engine";
@@ -25,7 +26,6 @@ import {
 
 const syscall = defaultCatalogs().get("syscall")!;
 const REPO = new URL("../../../", import.meta.url);
-const SHARED = new URL("../../../../shared/", import.meta.url);
 
 const HOST = `
 hostname: node-1
@@ -388,21 +388,8 @@ describe("the resolver table", () => {
 });
 
 describe("upstream Contact K8S API Server From Container", () => {
-  const load = loadRules([{ name: "falco_rules.yaml", text: readFileSync(new URL("corpus/rules/upstream/latest/rules/falco_rules.yaml", SHARED), "utf8") }]);
-  const ruleset = Ruleset.build(load, "syscall", new SyscallEventSource(load.catalogs.get("syscall")!));
-
-  function alerts(text: string): Alert[] {
-    const { fixture, problems } = readSyscallFixture(text);
-    expect(problems).toEqual([]);
-    const inspector = new Inspector();
-    const out: Alert[] = [];
-    for (const rec of syscallFixtureRecords(fixture)) {
-      const ctx = inspector.feed(rec);
-      if (!ctx) continue;
-      out.push(...alertsFor(ruleset, ctx, [ctx.event.type], ctx.event.ts, ctx.num, "all"));
-    }
-    return out;
-  }
+  const { ruleset } = upstreamSyscallRules();
+  const alerts = (text: string): Alert[] => fixtureAlerts(ruleset, text);
   const fixture = (name: string) => readFileSync(new URL(`fixtures/upstream/${name}`, REPO), "utf8");
   const firing = fixture("contact-k8s-api-server-from-container.syscalls.yaml");
   const nearMiss = fixture("contact-k8s-api-server-from-container.near-miss.syscalls.yaml");

@@ -2,13 +2,12 @@
 // field values checked against what each fixture states, and upstream Falco rules firing on a
 // fixture and staying quiet on its benign twin.
 import { readFileSync } from "node:fs";
+import { fixtureAlerts, upstreamSyscallRules } from "./upstream-replay.js";
 import { describe, expect, it } from "vitest";
-import { loadRules } from "@falcokit/engine";
 import { Inspector, type EventContext } from "@falcokit/scap";
-import { Ruleset, SyscallEventSource, alertsFor, extractSyscallField, readSyscallFixture, syscallFixtureRecords, type Alert, type SyscallFixtureRecord } from "../src/index.js";
+import { extractSyscallField, readSyscallFixture, syscallFixtureRecords, type Alert, type SyscallFixtureRecord } from "../src/index.js";
 import type { Extracted } from "../src/value.js";
 
-const SHARED = new URL("../../../../shared/", import.meta.url);
 
 /** A snapshot of some fields of one returned event (contexts are live: read them at once). */
 interface Seen {
@@ -498,21 +497,8 @@ events:
 });
 
 describe("upstream Falco rules on syscall fixtures", () => {
-  const load = loadRules([{ name: "falco_rules.yaml", text: readFileSync(new URL("corpus/rules/upstream/latest/rules/falco_rules.yaml", SHARED), "utf8") }]);
-  const ruleset = Ruleset.build(load, "syscall", new SyscallEventSource(load.catalogs.get("syscall")!));
-
-  function alerts(text: string): Alert[] {
-    const { fixture, problems } = readSyscallFixture(text);
-    expect(problems).toEqual([]);
-    const inspector = new Inspector();
-    const out: Alert[] = [];
-    for (const rec of syscallFixtureRecords(fixture)) {
-      const ctx: EventContext | undefined = inspector.feed(rec);
-      if (!ctx) continue;
-      out.push(...alertsFor(ruleset, ctx, [ctx.event.type], ctx.event.ts, ctx.num, "all"));
-    }
-    return out;
-  }
+  const { load, ruleset } = upstreamSyscallRules();
+  const alerts = (text: string): Alert[] => fixtureAlerts(ruleset, text);
   const names = (a: Alert[]) => a.map((x) => x.rule);
 
   it("builds the syscall rules", () => {
