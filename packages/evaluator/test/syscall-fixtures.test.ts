@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { fixtureAlerts, upstreamSyscallRules } from "./upstream-replay.js";
 import { describe, expect, it } from "vitest";
-import { Inspector, type EventContext } from "@falcokit/scap";
+import { Inspector } from "@falcokit/scap";
 import { extractSyscallField, readSyscallFixture, syscallFixtureRecords, type Alert, type SyscallFixtureRecord } from "../src/index.js";
 import type { Extracted } from "../src/value.js";
 

@@ -6,6 +6,7 @@
  */
 import { conditionParts, FalcoConfigError, loadRules, readFalcoConfig, type ConditionParts, type LoadOptions, type LoadResult } from "@falcokit/engine";
 import { Coverage, dnsTable, EvaluatorError, explainRule, type DnsTable, makeAlert, OperatorError, parsePriority, RuleRuntimeError, type Alert, type CoverageReport, type ExplainNode, type Priority } from "@falcokit/evaluator";
+import { isGzip } from "@falcokit/scap";
 import { forEachEvent, inputKind, Rulesets, type TestEvent } from "./events.js";
 import type { FireExpectation, Position, TestCase, TestSuite } from "./test-file.js";
 
@@ -281,10 +282,6 @@ export function runTestFile(suite: TestSuite, host: TestHost, options: RunOption
   function replay(test: TestCase, prepared: Prepared, hooks: ((e: TestEvent, alerts: readonly EventAlert[]) => void)[], tr?: TestResult) {
     const problems: { where: string; message: string }[] = [];
     for (const input of test.inputs) {
-      let name: string;
-      let bytes: Uint8Array;
-      let text: string;
-      let kind;
       if (input.kind === "file") {
         const paths = host.expand(dir, input.path);
         if (paths.length === 0) {
@@ -292,18 +289,19 @@ export function runTestFile(suite: TestSuite, host: TestHost, options: RunOption
           continue;
         }
         for (const path of paths) {
-          name = host.display(path);
+          const name = host.display(path);
+          let bytes: Uint8Array;
           try {
             bytes = host.read(path);
           } catch (e) {
             problems.push({ where: name, message: `cannot read: ${(e as Error).message}` });
             continue;
           }
-          const decoded = bytes;
-          kind = inputKind(path, decoded, () => (text ??= new TextDecoder().decode(decoded)));
-          const data = kind === "capture" && decoded[0] === 0x1f && decoded[1] === 0x8b ? host.gunzip(decoded) : decoded;
-          problems.push(...run(name, kind, data, kind === "capture" ? "" : (text ??= new TextDecoder().decode(decoded))));
-          text = undefined as unknown as string;
+          let text: string | undefined;
+          const decode = () => (text ??= new TextDecoder().decode(bytes));
+          const kind = inputKind(path, bytes, decode);
+          if (kind === "capture") problems.push(...run(name, kind, isGzip(bytes) ? host.gunzip(bytes) : bytes, ""));
+          else problems.push(...run(name, kind, bytes, decode()));
         }
         continue;
       }
